@@ -1,0 +1,83 @@
+"""eligibility: which alternatives to prosecution or imprisonment the law opens, and why.
+
+The public API::
+
+    from eligibility import Registry, evaluate, parse_case_json
+
+    decision = evaluate(parse_case_json(text))          # shipped rulesets, durable-rules engine
+    print(decision.to_json())
+
+Everything not listed in ``__all__`` is internal and may change.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from eligibility._evaluate import Registry, default_rulesets_dir, engine_version, shipped_rulesets_dir
+from eligibility._loader import load_ruleset
+from eligibility._model import Ruleset
+from eligibility.case import Case, Charge, Person, Prior, Quantity, parse_case, parse_case_json
+from eligibility.decision import Decision
+from eligibility.errors import (
+    CaseError,
+    ConditionSyntaxError,
+    EligibilityError,
+    EngineError,
+    Problem,
+    RulesetError,
+    UnknownJurisdictionError,
+)
+
+_default: Registry | None = None
+_default_lock = threading.Lock()
+
+
+def default_registry() -> Registry:
+    """The shipped rulesets (or ``$ELIGIBILITY_RULESETS``), loaded once per process."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Registry.load()
+        return _default
+
+
+def evaluate(case: Case, registry: Registry | None = None) -> Decision:
+    """Screen ``case`` against its jurisdiction's rulesets and explain the outcome."""
+    return (registry or default_registry()).evaluate(case)
+
+
+def load_rulesets(root: str | Path | None = None) -> Registry:
+    """Load every ruleset under ``root`` (default: the shipped ones) into a :class:`Registry`."""
+    return Registry.load(root)
+
+
+__version__ = engine_version()
+
+__all__ = [
+    "Case",
+    "CaseError",
+    "Charge",
+    "ConditionSyntaxError",
+    "Decision",
+    "EligibilityError",
+    "EngineError",
+    "Person",
+    "Prior",
+    "Problem",
+    "Quantity",
+    "Registry",
+    "Ruleset",
+    "RulesetError",
+    "UnknownJurisdictionError",
+    "__version__",
+    "default_registry",
+    "default_rulesets_dir",
+    "evaluate",
+    "load_ruleset",
+    "load_rulesets",
+    "parse_case",
+    "parse_case_json",
+    "shipped_rulesets_dir",
+]

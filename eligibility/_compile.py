@@ -1,0 +1,510 @@
+"""Compiling a ruleset's conditions to durable-rules "witness" rules (JSON definition form).
+
+durable-rules 2.0.28 has silent wrong-answer bugs (``$or`` across fields inside array items,
+``$iall`` on empty arrays, stale negations); see ``docs/engine.md``. The compilation therefore
+uses only constructs verified correct:
+
+* every condition is split into *atoms*: scalar comparisons and ``some``/``every`` quantifiers;
+* a scalar atom gets one rule that fires when the atom is **false** (its fields present);
+* a quantifier's body is turned into two DNFs over presence-aware literals: "the body is true
+  for this item" and "the body is not false for this item" (true or unknown), one rule per
+  conjunctive clause, each an ``$iany`` with an ``$and`` body (``every`` is ``not some not``,
+  so ``$iall`` is never used and vacuous truth is automatic);
+* every case-level field read gets a ``missing`` rule (``$nex``), and a sentinel rule fires on
+  every case, so a case the engine did not see is an error, never "all met";
+* terms the engine cannot compute (date arithmetic, ``count``) are *lifted* into derived fields
+  that the normaliser fills in with the reference evaluator's semantics.
+
+The result of an evaluation is the set of fired rule names; :func:`fold` turns it into Kleene
+verdicts per criterion. Firing order never matters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import product
+from typing import Any
+
+from eligibility import _expr as E
+from eligibility._model import Ruleset
+from eligibility._reference import Bound, Evaluator, kleene_and, kleene_not, kleene_or
+
+MAX_CLAUSES = 256
+"""Most DNF clauses one quantifier may compile to; larger conditions are a load error."""
+
+TAG = {"t": "case"}
+SCALE = 10**6
+"""Numbers reach durable as integers in millionths, so no float is ever written with an
+exponent (durable rejects ``1e-05``) and comparisons are exact at the shared precision."""
+
+
+class CompileError(Exception):
+    """A condition cannot be compiled for durable-rules."""
+
+
+# -- operands and literals ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Operand:
+    """``kind`` is ``case`` (a top-level field), ``item`` (a field of the ranged item) or ``lit``."""
+
+    kind: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A comparison ``left op right`` (op ``in``/``notin`` take a tuple of literal values)."""
+
+    op: str
+    left: Operand
+    right: Operand
+
+    def fields(self) -> frozenset[tuple[str, str]]:
+        return frozenset((o.kind, o.value) for o in (self.left, self.right) if o.kind != "lit")
+
+
+@dataclass(frozen=True)
+class Prim:
+    """``T``: the literal holds; ``F``: it fails with its fields present; ``M``: a field is missing."""
+
+    kind: str
+    literal: Literal | None = None
+    missing: tuple[str, str] | None = None
+
+
+Clause = frozenset[Prim]
+DNF = list[Clause]
+
+_NEGATE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", "<=": ">", ">": "<=", "in": "notin", "notin": "in"}
+_FLIP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
+_DURABLE_OP = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+
+
+def encode(value: Any) -> Any:
+    """A runtime value as durable-rules sees it."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return int(value * SCALE)
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    if isinstance(value, int):
+        return value * SCALE
+    raise CompileError(f"cannot encode {type(value).__name__}")
+
+
+def _ref(o: Operand) -> str:
+    return f"$i.{o.value}" if o.kind == "item" else str(o.value)
+
+
+def _condition(lit: Literal, negate: bool) -> dict[str, Any]:
+    """Durable condition for a literal (or its negation); false whenever a field is missing."""
+    op = _NEGATE[lit.op] if negate else lit.op
+    left, right = lit.left, lit.right
+    if op in ("in", "notin"):
+        values = list(dict.fromkeys(encode(v) for v in right.value))
+        name = _ref(left)
+        if op == "in":
+            if not values:
+                return {"$and": [{"$ex": {name: 1}}, {"$nex": {name: 1}}]}  # never true
+            if len(values) == 1:
+                return {name: values[0]}
+            return {"$or": [{name: v} for v in values]}
+        if not values:
+            return {"$ex": {name: 1}}
+        return {"$and": [{"$neq": {name: v}} for v in values]}
+    target: Any
+    if right.kind == "lit":
+        target = encode(right.value)
+    elif right.kind == "case":
+        target = {"$m": right.value}
+    else:  # pragma: no cover - item-vs-item comparisons are lifted before this point
+        raise CompileError("cannot compare two item fields directly")
+    if op == "==":
+        return {_ref(left): target}
+    return {_DURABLE_OP[op]: {_ref(left): target}}
+
+
+# -- formulas over atoms -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Atom:
+    """A unit the engine decides: a scalar literal, or a quantifier over a list."""
+
+    index: int
+    kind: str  # "scalar" or "some"/"every"
+    case_fields: frozenset[str]
+    literal: Literal | None = None
+    list_name: str | None = None
+
+
+Formula = tuple[Any, ...]
+"""``("atom", i)``, ``("const", v)``, ``("not", f)``, ``("and", [f…])``, ``("or", [f…])``."""
+
+
+@dataclass
+class Plan:
+    """A compiled ruleset: durable JSON rules and what each fired name means."""
+
+    rules: dict[str, Any] = field(default_factory=dict)
+    atoms: list[Atom] = field(default_factory=list)
+    formulas: dict[str, Formula] = field(default_factory=dict)
+    missing_rules: dict[str, str] = field(default_factory=dict)
+    """Fired name → case-level field found missing."""
+    witnesses: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """Fired name → (atom index, ``F`` scalar false | ``T`` some item true | ``N`` some item not false)."""
+    case_fields: dict[str, str] = field(default_factory=dict)
+    """Durable field name → source fact name, for plain case-level facts."""
+    list_fields: dict[str, set[str]] = field(default_factory=dict)
+    """List fact name → item fields read (derived item fields included)."""
+    derived_case: dict[str, E.Node] = field(default_factory=dict)
+    derived_item: dict[str, dict[str, tuple[str, E.Node]]] = field(default_factory=dict)
+    """List name → derived field → (bound variable, term)."""
+
+    def encode_case(self, facts: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+        """The durable fact for one case: only the fields the rules read, None left out."""
+        out: dict[str, Any] = {"t": "case"}
+        for dname, fact in self.case_fields.items():
+            value = facts.get(fact)
+            if value is not None:
+                out[dname] = encode(value)
+        for list_name, item_fields in self.list_fields.items():
+            items = facts.get(list_name)
+            if items is None:
+                continue
+            derived = self.derived_item.get(list_name, {})
+            ev = Evaluator(facts, params) if derived else None
+            encoded = []
+            for i, item in enumerate(items):
+                row = {f: encode(item[f]) for f in item_fields if f in item}
+                for dname, (var, term) in derived.items():
+                    assert ev is not None
+                    value = ev.value(term, {var: Bound(list_name, i, item)})
+                    if value is not None:
+                        row[dname] = encode(value)
+                encoded.append(row)
+            out["c_" + list_name] = encoded
+            out["n_" + list_name] = len(encoded)
+        if self.derived_case:
+            ev = Evaluator(facts, params)
+            for dname, term in self.derived_case.items():
+                value = ev.value(term, {})
+                if value is not None:
+                    out[dname] = encode(value)
+        return out
+
+
+class Compiler:
+    """Compiles every criterion of one ruleset under one set of parameter values."""
+
+    def __init__(self, ruleset: Ruleset, params: Mapping[str, Any]) -> None:
+        self.ruleset = ruleset
+        self.params = params
+        self.plan = Plan()
+        self._derived: dict[tuple[str | None, E.Node], str] = {}
+        self._missing: dict[str, str] = {}
+
+    def compile(self) -> Plan:
+        for crit in self.ruleset.criteria():
+            try:
+                self.plan.formulas[crit.key] = self.formula(crit.condition)
+            except CompileError as exc:
+                raise CompileError(f"{crit.key}: {exc}") from None
+        self.plan.rules["s"] = {"pri": 2, "all": [{"m": TAG}]}
+        return self.plan
+
+    # -- structure ------------------------------------------------------------------------
+
+    def formula(self, node: E.Node) -> Formula:
+        if isinstance(node, E.Not):
+            return ("not", self.formula(node.operand))
+        if isinstance(node, E.BoolOp):
+            return (node.op, [self.formula(o) for o in node.operands])
+        if isinstance(node, E.Quant):
+            return self.quantifier(node)
+        if isinstance(node, E.Lit):
+            return ("const", node.value)
+        lit = self.literal(node, None)
+        if isinstance(lit, tuple):
+            return lit
+        return self.scalar(lit)
+
+    def scalar(self, lit: Literal) -> Formula:
+        index = len(self.plan.atoms)
+        fields = frozenset(name for kind, name in lit.fields() if kind == "case")
+        self.plan.atoms.append(Atom(index, "scalar", fields, literal=lit))
+        for f in fields:
+            self._missing_rule(f)
+        name = f"a{index}f"
+        self.plan.rules[name] = {"all": [{"m": {"$and": [TAG, _condition(lit, negate=True)]}}]}
+        self.plan.witnesses[name] = (index, "F")
+        return ("atom", index)
+
+    def quantifier(self, node: E.Quant) -> Formula:
+        assert isinstance(node.collection, E.Name)
+        list_name = node.collection.name
+        index = len(self.plan.atoms)
+        self.plan.list_fields.setdefault(list_name, set())
+        body = self.body(node.body, node.var, list_name)
+        if node.kind == "some":
+            true_dnf, not_false_dnf = _dnf(body, "T"), _dnf(body, "NF")
+        else:  # every x: P  ==  not (some x: not P)
+            true_dnf, not_false_dnf = _dnf(body, "F"), _dnf(body, "NT")
+        case_fields = {"c_" + list_name}
+        for dnf in (true_dnf, not_false_dnf):
+            if len(dnf) > MAX_CLAUSES:
+                raise CompileError(
+                    f"the quantifier at {node.line}:{node.column} expands to {len(dnf)} clauses "
+                    f"(limit {MAX_CLAUSES}); split it into several criteria"
+                )
+            for clause in dnf:
+                for prim in clause:
+                    if prim.kind == "M" and prim.missing and prim.missing[0] == "case":
+                        case_fields.add(prim.missing[1])
+                    elif prim.literal is not None:
+                        case_fields.update(n for k, n in prim.literal.fields() if k == "case")
+        self.plan.atoms.append(
+            Atom(index, node.kind, frozenset(case_fields), list_name=list_name)
+        )
+        self._missing_rule("c_" + list_name)
+        for tag, dnf in (("T", true_dnf), ("N", not_false_dnf)):
+            for k, clause in enumerate(dnf):
+                name = f"a{index}{tag.lower()}{k}"
+                self.plan.rules[name] = {"all": [{"m": {"$and": [TAG, *_clause_conditions(clause, list_name)]}}]}
+                self.plan.witnesses[name] = (index, tag)
+        return ("atom", index)
+
+    def body(self, node: E.Node, var: str, list_name: str) -> Formula:
+        """The quantifier body as a formula over literals (``("lit", Literal)`` leaves)."""
+        if isinstance(node, E.Not):
+            return ("not", self.body(node.operand, var, list_name))
+        if isinstance(node, E.BoolOp):
+            return (node.op, [self.body(o, var, list_name) for o in node.operands])
+        if isinstance(node, E.Lit):
+            return ("const", node.value)
+        lit = self.literal(node, (var, list_name))
+        if isinstance(lit, tuple):
+            return lit
+        return ("lit", lit)
+
+    # -- literals -------------------------------------------------------------------------
+
+    def literal(self, node: E.Node, scope: tuple[str, str] | None) -> Literal | Formula:
+        """A comparison leaf as a :class:`Literal` (or a constant when it has no fields)."""
+        if isinstance(node, (E.Name, E.Attr)):  # a boolean fact used as a condition
+            node = E.Cmp("==", node, E.Lit(True), line=node.line, column=node.column)
+        if isinstance(node, E.Cmp):
+            left, right = self.operand(node.left, scope), self.operand(node.right, scope)
+            op = node.op
+            if left.kind == "lit" and right.kind == "lit":
+                return ("const", Evaluator({}, {}).value(E.Cmp(op, E.Lit(left.value), E.Lit(right.value)), {}))
+            if left.kind == "lit" or (left.kind == "case" and right.kind == "item"):
+                left, right, op = right, left, _FLIP[op]
+            if left.kind == "item" and right.kind == "item":
+                return self.lifted_bool(node, scope)
+            return Literal(op, left, right)
+        if isinstance(node, E.In):
+            left, right = self.operand(node.left, scope), self.operand(node.right, scope)
+            if right.kind != "lit":
+                raise CompileError("`in` needs a list of values on its right")
+            if left.kind == "lit":
+                return ("const", (left.value in right.value) != node.negated)
+            return Literal("notin" if node.negated else "in", left, right)
+        if isinstance(node, (E.Quant, E.Count, E.Call, E.Arith)):
+            return self.lifted_bool(node, scope)
+        raise CompileError(f"cannot compile {type(node).__name__}")
+
+    def lifted_bool(self, node: E.Node, scope: tuple[str, str] | None) -> Literal:
+        field_ = self.lift(node, scope)
+        return Literal("==", field_, Operand("lit", True))
+
+    def operand(self, node: E.Node, scope: tuple[str, str] | None) -> Operand:
+        if isinstance(node, E.Lit):
+            return Operand("lit", node.value)
+        if isinstance(node, E.Name):
+            if node.name in self.params:
+                value = self.params[node.name]
+                return Operand("lit", value)
+            if node.name in self.ruleset.parameters:
+                # No value in force on this date: the fact-like name stays unknown.
+                return self._case_field("p_" + node.name, node.name)
+            return self._case_field("c_" + node.name, node.name)
+        if isinstance(node, E.Attr) and scope and isinstance(node.obj, E.Name) and node.obj.name == scope[0]:
+            self.plan.list_fields.setdefault(scope[1], set()).add(node.name)
+            return Operand("item", node.name)
+        if isinstance(node, E.ListLit):
+            values = Evaluator({}, self.params).value(node, {})
+            if values is None:
+                raise CompileError("a list may hold only literal values and parameters")
+            return Operand("lit", values)
+        if isinstance(node, E.Call) and node.func == "date":
+            return Operand("lit", Evaluator({}, {}).value(node, {}))
+        return self.lift(node, scope)
+
+    def _case_field(self, dname: str, fact: str) -> Operand:
+        self.plan.case_fields[dname] = fact
+        return Operand("case", dname)
+
+    def lift(self, node: E.Node, scope: tuple[str, str] | None) -> Operand:
+        """Move a term the engine cannot compute into a derived field filled by the normaliser."""
+        item_level = scope is not None and _mentions(node, scope[0])
+        key = (scope[1] if item_level and scope else None, node)
+        if key in self._derived:
+            name = self._derived[key]
+        else:
+            name = f"d{len(self._derived)}"
+            self._derived[key] = name
+            if item_level and scope:
+                self.plan.derived_item.setdefault(scope[1], {})[name] = (scope[0], node)
+                self.plan.list_fields.setdefault(scope[1], set())
+            else:
+                self.plan.derived_case[name] = node
+        return Operand("item", name) if item_level else Operand("case", name)
+
+    def _missing_rule(self, dname: str) -> None:
+        if dname in self._missing:
+            return
+        rule = f"m{len(self._missing)}"
+        self._missing[dname] = rule
+        self.plan.missing_rules[rule] = dname
+        self.plan.rules[rule] = {"all": [{"m": {"$and": [TAG, {"$nex": {dname: 1}}]}}]}
+
+
+def _mentions(node: E.Node, var: str) -> bool:
+    if isinstance(node, E.Name):
+        return node.name == var
+    return any(_mentions(c, var) for c in _kids(node))
+
+
+def _kids(node: E.Node) -> list[E.Node]:
+    if isinstance(node, E.Not):
+        return [node.operand]
+    if isinstance(node, E.BoolOp):
+        return list(node.operands)
+    if isinstance(node, (E.Cmp, E.In, E.Arith)):
+        return [node.left, node.right]
+    if isinstance(node, E.Attr):
+        return [node.obj]
+    if isinstance(node, (E.ListLit,)):
+        return list(node.items)
+    if isinstance(node, E.Call):
+        return list(node.args)
+    if isinstance(node, (E.Quant, E.Count)):
+        return [node.collection, node.body]
+    return []
+
+
+# -- three-valued DNF --------------------------------------------------------------------------
+
+def _dnf(f: Formula, want: str) -> DNF:
+    """DNF of a formula's truth state: ``T`` true, ``F`` false, ``NT`` not true, ``NF`` not false."""
+    kind = f[0]
+    if kind == "const":
+        value = f[1]
+        holds = {"T": value is True, "F": value is False, "NT": value is not True, "NF": value is not False}[want]
+        return [frozenset()] if holds else []
+    if kind == "not":
+        return _dnf(f[1], {"T": "F", "F": "T", "NT": "NF", "NF": "NT"}[want])
+    if kind in ("and", "or"):
+        conj = (kind == "and") == (want in ("T", "NF"))
+        parts = [_dnf(g, want) for g in f[1]]
+        if not conj:
+            return _prune([c for part in parts for c in part])
+        out: DNF = [frozenset()]
+        for part in parts:
+            out = _prune([a | b for a, b in product(out, part)])
+            if len(out) > MAX_CLAUSES * 4:
+                raise CompileError(f"condition expands to more than {MAX_CLAUSES * 4} clauses")
+        return out
+    lit: Literal = f[1]
+    missing = [frozenset({Prim("M", missing=fld)}) for fld in sorted(lit.fields())]
+    if want == "T":
+        return [frozenset({Prim("T", lit)})]
+    if want == "F":
+        return [frozenset({Prim("F", lit)})]
+    if want == "NT":
+        return _prune([frozenset({Prim("F", lit)}), *missing])
+    return _prune([frozenset({Prim("T", lit)}), *missing])
+
+
+def _consistent(clause: Clause) -> bool:
+    missing = {p.missing for p in clause if p.kind == "M"}
+    seen: dict[Literal, str] = {}
+    for p in clause:
+        if p.literal is None:
+            continue
+        if p.literal.fields() & missing:
+            return False
+        if seen.setdefault(p.literal, p.kind) != p.kind:
+            return False
+    return True
+
+
+def _prune(dnf: DNF) -> DNF:
+    unique = list(dict.fromkeys(c for c in dnf if _consistent(c)))
+    # Drop clauses subsumed by a smaller one: fewer rules, same meaning.
+    return [c for c in unique if not any(o < c for o in unique)]
+
+
+def _clause_conditions(clause: Clause, list_name: str) -> list[dict[str, Any]]:
+    case_conds: list[dict[str, Any]] = []
+    item_conds: list[dict[str, Any]] = []
+    for prim in sorted(clause, key=repr):
+        if prim.kind == "M":
+            assert prim.missing is not None
+            kind, name = prim.missing
+            target = item_conds if kind == "item" else case_conds
+            target.append({"$nex": {f"$i.{name}" if kind == "item" else name: 1}})
+            continue
+        assert prim.literal is not None
+        cond = _condition(prim.literal, negate=prim.kind == "F")
+        is_item = any(k == "item" for k, _ in prim.literal.fields())
+        (item_conds if is_item else case_conds).append(cond)
+    if item_conds:
+        case_conds.append({"$iany": {"c_" + list_name: {"$and": item_conds}}})
+    else:
+        case_conds.append({"$gt": {"n_" + list_name: 0}})
+    return case_conds
+
+
+# -- folding fired rules into verdicts ---------------------------------------------------------
+
+def atom_values(plan: Plan, fired: set[str]) -> list[bool | None]:
+    """Kleene value of every atom from the set of fired rule names."""
+    missing = {plan.missing_rules[n] for n in fired if n in plan.missing_rules}
+    seen: dict[int, set[str]] = {}
+    for name in fired:
+        hit = plan.witnesses.get(name)
+        if hit is not None:
+            seen.setdefault(hit[0], set()).add(hit[1])
+    values: list[bool | None] = []
+    for atom in plan.atoms:
+        tags = seen.get(atom.index, set())
+        if atom.kind == "scalar":
+            values.append(None if atom.case_fields & missing else "F" not in tags)
+            continue
+        assert atom.list_name is not None
+        if "c_" + atom.list_name in missing:
+            values.append(None)
+            continue
+        some = True if "T" in tags else (None if "N" in tags else False)
+        values.append(some if atom.kind == "some" else kleene_not(some))
+    return values
+
+
+def fold(f: Formula, atoms: list[bool | None]) -> bool | None:
+    """Kleene value of a criterion formula."""
+    kind = f[0]
+    if kind == "atom":
+        return atoms[f[1]]
+    if kind == "const":
+        value = f[1]
+        return value if isinstance(value, bool) else None
+    if kind == "not":
+        return kleene_not(fold(f[1], atoms))
+    values = [fold(g, atoms) for g in f[1]]
+    return kleene_and(values) if kind == "and" else kleene_or(values)

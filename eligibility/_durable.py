@@ -1,0 +1,135 @@
+"""The durable-rules adapter: the only module that imports durable-rules.
+
+It drives the C binding (``durable_rules_engine``) directly, never ``durable.engine.Host``:
+Host starts timer threads that race with synchronous use and swallows errors raised in actions.
+Each compiled ruleset gets its own handle and one internal session slot (``"w"``), never the
+case id: durable finds sessions by a 32-bit hash of the id, so two case ids could collide and
+share facts. After each case the asserted fact is retracted, which leaves the slot empty for
+the next case; a sentinel rule must fire on every case or the evaluation is an error. A lock
+per handle keeps assert → drain → retract atomic, so threads may share a handle safely.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from typing import Any
+
+import durable_rules_engine as _dre
+
+from eligibility._compile import Plan
+from eligibility.errors import EngineError
+
+DURABLE_VERSION = "2.0.28"
+"""The pinned durable-rules release this adapter and its workarounds were verified against."""
+
+_SLOT = "w"
+_MAX_FIELDS = 250
+_names = itertools.count()
+
+
+def fnv1a_32(text: str) -> int:
+    """durable-rules' field-name hash; two names with the same hash are the same field to it."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h ^= byte
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _dumps(value: Any) -> str:
+    # One serialiser for rules and facts: durable does not decode \\u escapes, so the two must
+    # spell every string identically.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _check_field_names(plan: Plan) -> None:
+    names = {"t", "sid", "id", *plan.case_fields, *plan.derived_case}
+    for list_name, fields in plan.list_fields.items():
+        names.update({"c_" + list_name, "n_" + list_name, *fields})
+        names.update(plan.derived_item.get(list_name, {}))
+    for name in plan.missing_rules.values():
+        names.add(name)
+    if len(names) > _MAX_FIELDS:
+        raise EngineError(f"the ruleset reads {len(names)} fields; durable-rules allows {_MAX_FIELDS}")
+    seen: dict[int, str] = {}
+    for name in sorted(names):
+        other = seen.setdefault(fnv1a_32(name), name)
+        if other != name:
+            raise EngineError(
+                f"fields {other!r} and {name!r} collide in durable-rules' 32-bit name hash; "
+                "rename one of them"
+            )
+
+
+class DurableRuleset:
+    """One compiled ruleset loaded into durable-rules."""
+
+    def __init__(self, plan: Plan, label: str) -> None:
+        _check_field_names(plan)
+        for name in plan.rules:
+            if '"' in name or "\\" in name:
+                raise EngineError(f"rule name {name!r} is not plain")  # we read names by slicing
+        self.plan = plan
+        self._lock = threading.Lock()
+        try:
+            # A fresh name per handle: durable keeps no global registry at this level, but
+            # unique names keep its error messages unambiguous across reloads.
+            self._handle = _dre.create_ruleset(f"{label}#{next(_names)}", _dumps(plan.rules))
+        except Exception as exc:  # the binding raises its own error type with a numeric code
+            raise EngineError(f"durable-rules rejected the compiled ruleset: {exc}") from None
+
+    def fired(self, fact: dict[str, Any]) -> set[str]:
+        """Assert ``fact`` into the slot, collect the names of the rules that fired, clean up."""
+        doc = _dumps({**fact, "sid": _SLOT})
+        names: set[str] = set()
+        with self._lock:
+            try:
+                rc, state = _dre.assert_fact(self._handle, doc)
+            except MemoryError:
+                raise EngineError("durable-rules ran out of memory asserting the case") from None
+            except Exception as exc:
+                raise EngineError(f"durable-rules refused the case: {exc}") from None
+            try:
+                if rc == 0:
+                    started = _dre.start_action_for_state(self._handle, state)
+                    message = started[1] if started else None
+                    while message is not None:
+                        # Payloads start with {"<rule name>": ; slicing avoids a JSON decode.
+                        names.add(message[2 : message.index('"', 2)])
+                        message = _dre.complete_and_start_action(self._handle, state)
+                elif rc != 1:
+                    raise EngineError(f"durable-rules returned code {rc} for a fresh case")
+            except BaseException as exc:
+                # Unlock and empty the slot so the next case starts clean, then report.
+                try:
+                    _dre.abandon_action(self._handle, state)
+                    _dre.delete_state(self._handle, _SLOT)
+                except Exception:  # noqa: S110 - the original error is the one to report
+                    pass
+                if isinstance(exc, EngineError):
+                    raise
+                raise EngineError(f"durable-rules failed while running actions: {exc}") from None
+            try:
+                _dre.retract_fact(self._handle, doc)
+            except Exception as exc:
+                raise EngineError(f"durable-rules could not retract the case: {exc}") from None
+        if "s" not in names:
+            raise EngineError("the sentinel rule did not fire: durable-rules did not see the case")
+        return names
+
+    def close(self) -> None:
+        """Free the handle (its slot is empty between cases)."""
+        with self._lock:
+            if self._handle is not None:
+                try:
+                    _dre.delete_ruleset(self._handle)
+                finally:
+                    self._handle = None
+
+    def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
+        try:
+            self.close()
+        except Exception:  # noqa: S110
+            pass

@@ -1,0 +1,590 @@
+"""The pipeline: select the law in force, normalise, run the engine, assemble the Decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
+from eligibility._facts import Facts, Normaliser
+from eligibility._loader import iter_ruleset_files, load_ruleset
+from eligibility._model import Cite, CriterionDef, MeasureDef, Ruleset
+from eligibility._outcome import MeasureVerdict, decide, exclusion_applies
+from eligibility._reference import Evaluator
+from eligibility.case import Case
+from eligibility.decision import (
+    AssumptionOut,
+    CitationOut,
+    CriterionResult,
+    Decision,
+    EngineInfo,
+    FactRead,
+    GoverningDate,
+    MeasureResult,
+    MissingFact,
+    RulesetApplied,
+    UnsettledPoint,
+)
+from eligibility.errors import CaseError, EngineError, Problem, RulesetError, UnknownJurisdictionError
+
+EvaluatorName = Literal["durable-rules", "reference"]
+
+_QUESTIONS = {
+    "offense_date": "On what date was the offence committed?",
+    "decision_date": "On what date is the decision being made?",
+    "age_at_offense": "What is the person's date of birth (or age on the offence date)?",
+    "age_at_decision": "What is the person's date of birth?",
+    "consent": "Does the person consent to the measure and any treatment it involves?",
+    "admits_offense": "Does the person admit the offence?",
+    "plea": "How has the person pleaded (guilty, not_guilty, no_contest)?",
+    "charges": "What is the person charged with?",
+    "priors": "What is the person's prior record? Give an empty list if there is none.",
+}
+_CASE_PATH = {"age_at_offense": "person.birth_date", "age_at_decision": "person.birth_date"}
+_ITEM_QUESTIONS = {
+    "offense": "Which statute is it (as recorded)?",
+    "statute": "Which statute is it (as recorded)?",
+    "category": "What kind of offence is it (possession, supply…)?",
+    "class": "What class of offence is it (felony, misdemeanor…)?",
+    "substance": "Which substance was involved?",
+    "quantity_g": "What quantity (with its unit) was involved?",
+    "quantity_ml": "What quantity (with its unit) was involved?",
+    "quantity_units": "How many plants or units were involved?",
+    "purpose": "For what purpose (personal_use, sale…)?",
+    "violence": "Did it involve violence or threatened violence?",
+    "weapon": "Was a weapon used or carried?",
+    "drug_related": "Was it a drug offence?",
+    "jurisdiction": "Where was it recorded?",
+    "disposition": "How was it disposed of (conviction, caution, diversion…)?",
+    "offense_date": "On what date was it committed?",
+    "disposition_date": "On what date was the conviction or other disposition?",
+    "release_date": "On what date was the person released from custody for it?",
+    "custody_days": "What periods (start and end dates) did the person spend in custody for it?",
+    "felony": "Was it a felony?",
+    "violent": "Was it a violent offence?",
+    "serious_or_violent_felony": "Was it a serious or violent felony?",
+}
+_ITEM_PATH = {"offense": "statute", "quantity_g": "quantity", "quantity_ml": "quantity",
+              "quantity_units": "quantity", "custody_days": "custody"}
+_RANK = {"entitled": 4, "eligible": 3, "undetermined": 2, "ineligible": 1, "not_applicable": 0}
+
+
+def engine_version() -> str:
+    """The installed eligibility version."""
+    try:
+        return metadata.version("eligibility")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "0.0.0+source"
+
+
+def shipped_rulesets_dir() -> Path:
+    """The rulesets that ship with eligibility: inside the wheel, or beside a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_shipped_rulesets"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "rulesets"
+
+
+def default_rulesets_dir() -> Path:
+    """``$ELIGIBILITY_RULESETS`` if set, else the shipped rulesets."""
+    env = os.environ.get("ELIGIBILITY_RULESETS")
+    return Path(env) if env else shipped_rulesets_dir()
+
+
+# -- engines -----------------------------------------------------------------------------------
+
+class _Engine(Protocol):
+    name: EvaluatorName
+
+    def verdicts(
+        self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any], facts: Facts
+    ) -> dict[str, bool | None]: ...
+
+
+class ReferenceEngine:
+    """Evaluates criteria with the pure-Python reference evaluator (the test oracle)."""
+
+    name: EvaluatorName = "reference"
+
+    def verdicts(
+        self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any], facts: Facts
+    ) -> dict[str, bool | None]:
+        ev = Evaluator(facts.values, params)
+        return {c.key: ev.truth(c.condition) for c in ruleset.criteria()}
+
+
+class DurableEngine:
+    """Evaluates criteria with durable-rules, one compiled handle per ruleset and parameter set."""
+
+    name: EvaluatorName = "durable-rules"
+
+    def __init__(self) -> None:
+        from eligibility._durable import DurableRuleset  # the one module that imports durable
+
+        self._factory = DurableRuleset
+        self._compiled: dict[tuple[Any, ...], tuple[Plan, Any]] = {}
+        self._lock = threading.Lock()
+
+    def compiled(self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any]) -> tuple[Plan, Any]:
+        full = (id(ruleset), ruleset.content_hash, *key)
+        hit = self._compiled.get(full)
+        if hit is not None:
+            return hit
+        with self._lock:
+            hit = self._compiled.get(full)
+            if hit is None:
+                try:
+                    plan = Compiler(ruleset, params).compile()
+                except CompileError as exc:
+                    raise RulesetError([Problem(str(exc), file=ruleset.path)]) from None
+                hit = (plan, self._factory(plan, ruleset.id))
+                self._compiled[full] = hit
+        return hit
+
+    def verdicts(
+        self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any], facts: Facts
+    ) -> dict[str, bool | None]:
+        plan, handle = self.compiled(ruleset, key, params)
+        fired = handle.fired(plan.encode_case(facts.values, params))
+        atoms = atom_values(plan, fired)
+        return {k: fold(f, atoms) for k, f in plan.formulas.items()}
+
+
+# -- the registry ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Selected:
+    ruleset: Ruleset | None
+    versions: tuple[Ruleset, ...]
+    basis: str
+    day: dt.date | None
+    because: str
+
+
+class Registry:
+    """The loaded rulesets, grouped by jurisdiction, and the front door for evaluation."""
+
+    def __init__(self, rulesets: Iterable[Ruleset], evaluator: EvaluatorName = "durable-rules") -> None:
+        self.rulesets = tuple(rulesets)
+        self.by_jurisdiction: dict[str, dict[str, list[Ruleset]]] = {}
+        for r in self.rulesets:
+            self.by_jurisdiction.setdefault(r.jurisdiction, {}).setdefault(r.id, []).append(r)
+        problems = []
+        for groups in self.by_jurisdiction.values():
+            for versions in groups.values():
+                versions.sort(key=lambda r: r.in_force.start)
+                for a, b in zip(versions, versions[1:], strict=False):
+                    if a.in_force.until is None or a.in_force.until >= b.in_force.start:
+                        problems.append(Problem(
+                            f"versions of ruleset {a.id} overlap: {a.path} and {b.path}",
+                            file=b.path, hint="end the earlier version the day before the later one starts"))
+                    if a.governing_date != b.governing_date:
+                        problems.append(Problem(
+                            f"versions of ruleset {a.id} disagree on the governing date", file=b.path))
+        if problems:
+            raise RulesetError(problems)
+        self.evaluator: EvaluatorName = evaluator
+        self._engine: _Engine = DurableEngine() if evaluator == "durable-rules" else ReferenceEngine()
+        self._normalisers = {id(r): Normaliser(r) for r in self.rulesets}
+
+    @classmethod
+    def load(cls, root: str | Path | None = None, evaluator: EvaluatorName = "durable-rules") -> Registry:
+        """Load every ruleset under ``root`` (default: the shipped rulesets), all problems at once."""
+        base = Path(root) if root is not None else default_rulesets_dir()
+        if not base.is_dir():
+            raise RulesetError([Problem("no such rulesets folder", file=str(base))])
+        rulesets, problems = [], []
+        for path in iter_ruleset_files(base):
+            try:
+                rulesets.append(load_ruleset(path))
+            except RulesetError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise RulesetError(problems)
+        if not rulesets:
+            raise RulesetError([Problem("no ruleset files (<jurisdiction>/*.yaml) found", file=str(base))])
+        return cls(rulesets, evaluator)
+
+    def jurisdictions(self) -> list[str]:
+        """Known jurisdiction codes, sorted, as ISO 3166 in upper case."""
+        return sorted(j.upper() for j in self.by_jurisdiction)
+
+    def evaluate(self, case: Case) -> Decision:
+        """Screen one case against every ruleset of its jurisdiction."""
+        code = case.jurisdiction.lower()
+        groups = self.by_jurisdiction.get(code)
+        if groups is None:
+            raise UnknownJurisdictionError(case.jurisdiction, self.jurisdictions())
+        self._check_declared_facts(case, groups)
+        applied: list[RulesetApplied] = []
+        measures: list[MeasureResult] = []
+        assumptions: list[AssumptionOut] = []
+        collector = _Collector()
+        for rid in sorted(groups):
+            versions = tuple(groups[rid])
+            selected = self._select(versions, case)
+            applied.append(_applied(selected))
+            if selected.ruleset is None:
+                measures.extend(_unselected(selected, collector))
+                continue
+            ruleset = selected.ruleset
+            facts = self._normalisers[id(ruleset)].normalise(case)
+            assumptions.extend(
+                AssumptionOut(fact=f"facts.{a.fact}", ruleset=ruleset.id, value=_out(a.value), reason=a.reason)
+                for a in facts.assumptions
+            )
+            measures.extend(self._measures(ruleset, selected, case, facts, collector))
+        return Decision(
+            case_id=case.case_id,
+            jurisdiction=code.upper(),
+            engine=EngineInfo(name="eligibility", version=engine_version(), evaluator=self.evaluator,
+                              durable_rules=_durable_version()),
+            rulesets=applied,
+            measures=measures,
+            missing_facts=collector.missing_facts(),
+            unsettled=collector.unsettled_points(),
+            assumptions=assumptions,
+            summary=_summary(code.upper(), case.case_id, measures),
+        )
+
+    def _check_declared_facts(self, case: Case, groups: Mapping[str, list[Ruleset]]) -> None:
+        declared = {name for versions in groups.values() for r in versions for name in r.facts}
+        problems = []
+        for name in case.facts:
+            if name not in declared:
+                from eligibility._types import suggest
+
+                problems.append(Problem(
+                    f"unknown fact `{name}` for {case.jurisdiction.upper()}",
+                    location=f"facts.{name}",
+                    hint=suggest(name, sorted(declared)) or (
+                        "declared facts: " + ", ".join(sorted(declared)) if declared else "this jurisdiction declares no facts"),
+                ))
+        if problems:
+            raise CaseError(problems)
+
+    def _select(self, versions: tuple[Ruleset, ...], case: Case) -> _Selected:
+        basis = versions[0].governing_date
+        reason = versions[0].governing_date_reason
+        if basis == "more_favourable":
+            return self._more_favourable(versions, case, reason)
+        day = case.offense_date if basis == "offense_date" else case.decision_date
+        if day is None:
+            return _Selected(None, versions, basis, None, f"{basis} is not given, so the law in force cannot be selected")
+        for r in versions:
+            if r.in_force.contains(day):
+                return _Selected(r, versions, basis, day, f"in force on {day} ({basis.replace('_', ' ')}): {reason}")
+        return _Selected(None, versions, basis, day, f"no version is in force on {day} ({basis.replace('_', ' ')})")
+
+    def _more_favourable(self, versions: tuple[Ruleset, ...], case: Case, reason: str) -> _Selected:
+        options = []
+        for basis, day in (("offense_date", case.offense_date), ("decision_date", case.decision_date)):
+            if day is None:
+                return _Selected(None, versions, basis, None,
+                                 f"{basis} is not given, so the more favourable law cannot be chosen")
+            found = next((r for r in versions if r.in_force.contains(day)), None)
+            options.append((basis, day, found))
+        (b1, d1, r1), (b2, d2, r2) = options
+        if r1 is r2:
+            if r1 is None:
+                return _Selected(None, versions, b1, d1, f"no version is in force on {d1} or {d2}")
+            return _Selected(r1, versions, b1, d1, f"the same version is in force on both dates: {reason}")
+        if r1 is None or r2 is None:
+            basis, day, r = (b2, d2, r2) if r1 is None else (b1, d1, r1)
+            return _Selected(r, versions, basis, day, f"the only version in force on either date: {reason}")
+        s1 = self._score(r1, b1, case)
+        s2 = self._score(r2, b2, case)
+        if s2 > s1:
+            return _Selected(r2, versions, b2, d2, f"the later law (in force on {d2}) is more favourable: {reason}")
+        return _Selected(r1, versions, b1, d1, f"the law in force on {d1} is at least as favourable: {reason}")
+
+    def _score(self, ruleset: Ruleset, basis: str, case: Case) -> tuple[int, ...]:
+        facts = self._normalisers[id(ruleset)].normalise(case)
+        sel = _Selected(ruleset, (ruleset,), basis, None, "")
+        results = self._measures(ruleset, sel, case, facts, _Collector())
+        return tuple(sorted((_RANK[m.outcome] for m in results), reverse=True))
+
+    def _measures(
+        self, ruleset: Ruleset, selected: _Selected, case: Case, facts: Facts, collector: _Collector
+    ) -> list[MeasureResult]:
+        out = []
+        cache: dict[tuple[Any, ...], dict[str, bool | None]] = {}
+        for measure in ruleset.measures:
+            basis = measure.governing_date or selected.basis
+            day = case.offense_date if basis == "offense_date" else case.decision_date
+            governing = GoverningDate(
+                basis=basis if basis != "more_favourable" else "offense_date",  # type: ignore[arg-type]
+                date=day.isoformat() if day else None,
+                reason=(f"this measure is governed by the {basis.replace('_', ' ')}"
+                        if measure.governing_date else selected.because),
+            )
+            if day is None:
+                out.append(_undated(ruleset, measure, governing, basis, collector))
+                continue
+            in_force = measure.in_force is None or measure.in_force.contains(day)
+            key = tuple(
+                (name, p.values.index(v)) for name, p in sorted(ruleset.parameters.items())
+                if (v := p.value_on(day)) is not None
+            )
+            if key not in cache:
+                params = ruleset.parameters_on(day)
+                cache[key] = self._engine.verdicts(ruleset, key, params, facts)
+            verdicts = cache[key]
+            verdict = decide(measure, verdicts, in_force)
+            ev = Evaluator(facts.values, ruleset.parameters_on(day))
+            out.append(_result(ruleset, measure, verdict, verdicts, ev, governing, day, in_force, collector))
+        return out
+
+
+# -- assembling the decision -------------------------------------------------------------------
+
+class _Collector:
+    """Gathers missing facts and unsettled points across measures, in a stable order."""
+
+    def __init__(self) -> None:
+        self.missing: dict[str, tuple[str, list[str]]] = {}
+        self.unsettled: dict[tuple[str, str], tuple[Any, list[str]]] = {}
+
+    def add_missing(self, path: str, question: str, measure: str) -> None:
+        entry = self.missing.setdefault(path, (question, []))
+        if measure not in entry[1]:
+            entry[1].append(measure)
+
+    def add_unsettled(self, ruleset: Ruleset, name: str, measure: str) -> None:
+        entry = self.unsettled.setdefault((ruleset.id, name), (ruleset.unsettled[name], []))
+        if measure not in entry[1]:
+            entry[1].append(measure)
+
+    def missing_facts(self) -> list[MissingFact]:
+        return [MissingFact(fact=k, question=q, decides=m) for k, (q, m) in sorted(self.missing.items())]
+
+    def unsettled_points(self) -> list[UnsettledPoint]:
+        return [
+            UnsettledPoint(id=name, ruleset=rid, text=u.text, citation=_cite(u.cite), decides=m)
+            for (rid, name), (u, m) in sorted(self.unsettled.items())
+        ]
+
+
+def _cite(c: Cite) -> CitationOut:
+    return CitationOut(source=c.source, title=c.title, pinpoint=c.pinpoint, url=c.url, kind=c.kind)
+
+
+def _out(value: Any) -> str | int | float | bool | None:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def _status(v: bool | None) -> Literal["met", "not_met", "unknown"]:
+    return "unknown" if v is None else ("met" if v else "not_met")
+
+
+def _criterion(
+    c: CriterionDef, verdicts: Mapping[str, bool | None], ev: Evaluator, unsettled: Mapping[str, Any]
+) -> CriterionResult:
+    return CriterionResult(
+        id=c.id,
+        role=c.role,  # type: ignore[arg-type]
+        status=_status(verdicts[c.key]),
+        text=c.text,
+        citation=_cite(c.cite),
+        facts=[FactRead(fact=k, value=_out(v)) for k, v in sorted(ev.reads(c.condition).items()) if k not in unsettled],
+        unless=[_criterion(u, verdicts, ev, unsettled) for u in c.unless],
+    )
+
+
+def _missing_path(name: str, ruleset: Ruleset) -> tuple[str, str] | None:
+    """Case-document path and question for a missing fact name, or None for unsettled points."""
+    if name in ruleset.unsettled:
+        return None
+    if name in ruleset.facts:
+        return f"facts.{name}", ruleset.facts[name].question
+    if "[" in name:
+        head, _, fld = name.rpartition(".")
+        kind = head.split("[")[0]
+        index = int(head.split("[")[1].rstrip("]"))
+        noun = "charge" if kind == "charges" else "prior"
+        question = f"For {noun} {index + 1}: {_ITEM_QUESTIONS.get(fld, f'what is its {fld}?')}"
+        return f"{head}.{_ITEM_PATH.get(fld, fld)}", question
+    if name in ruleset.parameters:
+        return f"parameter {name}", "The ruleset has no value for this parameter on the governing date."
+    return _CASE_PATH.get(name, name), _QUESTIONS.get(name, f"What is {name}?")
+
+
+def _result(
+    ruleset: Ruleset,
+    measure: MeasureDef,
+    verdict: MeasureVerdict,
+    verdicts: Mapping[str, bool | None],
+    ev: Evaluator,
+    governing: GoverningDate,
+    day: dt.date,
+    in_force: bool,
+    collector: _Collector,
+) -> MeasureResult:
+    if not in_force:
+        assert measure.in_force is not None
+        reason = f"Not in force on {day} ({governing.basis.replace('_', ' ')}); in force {measure.in_force.render()}."
+        criteria: list[CriterionResult] = []
+    else:
+        criteria = [
+            _criterion(c, verdicts, ev, ruleset.unsettled)
+            for c in (*measure.applies_to, *measure.requires, *measure.excluded_if)
+        ]
+        reason = _reason(measure, verdict, verdicts)
+        if verdict.outcome == "undetermined":
+            for c in verdict.deciding:
+                _collect_unknowns(c, verdicts, ev, ruleset, measure.id, collector)
+    guidance = measure.cite.guidance or any(c.cite.guidance for c in verdict.deciding)
+    if verdict.outcome in ("entitled", "eligible"):
+        guidance = guidance or any(c.cite.guidance for c in measure.criteria())
+    return MeasureResult(
+        id=measure.id,
+        ruleset=ruleset.id,
+        title=measure.title,
+        kind=measure.kind,
+        stage=measure.stage,
+        decided_by=measure.decided_by,
+        outcome=verdict.outcome,  # type: ignore[arg-type]
+        reason=reason,
+        citation=_cite(measure.cite),
+        guidance_based=guidance,
+        in_force=_period(measure.in_force),
+        governing_date=governing,
+        criteria=criteria,
+        notes=list(measure.notes),
+    )
+
+
+def _collect_unknowns(
+    c: CriterionDef, verdicts: Mapping[str, bool | None], ev: Evaluator, ruleset: Ruleset,
+    measure: str, collector: _Collector,
+) -> None:
+    nodes = [c] if verdicts[c.key] is None else []
+    nodes += [u for u in c.unless if verdicts[u.key] is None]
+    for node in nodes:
+        for name in sorted(ev.missing(node.condition)):
+            found = _missing_path(name, ruleset)
+            if found is None:
+                collector.add_unsettled(ruleset, name, measure)
+            else:
+                collector.add_missing(found[0], found[1], measure)
+
+
+def _reason(measure: MeasureDef, verdict: MeasureVerdict, verdicts: Mapping[str, bool | None]) -> str:
+    outcome = verdict.outcome
+    if measure.when_met is None:
+        if outcome == "undetermined":
+            return "Undetermined: unknown whether the case is covered — " + "; ".join(c.text for c in verdict.deciding)
+        if verdict.deciding:
+            return "Not covered by this provision: " + "; ".join(c.text for c in verdict.deciding)
+        return f"No alternative provided by law: {measure.no_alternative_text} ({measure.cite.label()})"
+    if outcome == "not_applicable":
+        return "Does not apply to this case — not met: " + "; ".join(c.text for c in verdict.deciding)
+    if outcome == "ineligible":
+        parts = []
+        for c in verdict.deciding:
+            if c.role == "excluded_if":
+                parts.append(f"excluded: {c.text} ({c.cite.label()})")
+            else:
+                parts.append(f"not met: {c.text} ({c.cite.label()})")
+        return "Ineligible — " + "; ".join(parts)
+    if outcome == "undetermined":
+        return "Undetermined — unknown: " + "; ".join(c.text for c in verdict.deciding)
+    n = len(measure.applies_to) + len(measure.requires)
+    m = len(measure.excluded_if)
+    who = measure.decided_by
+    met = f"all {n} condition(s) met" + (f", none of {m} exclusion(s) applies" if m else "")
+    if outcome == "entitled":
+        return f"Entitled — {met}; the law says the measure shall apply. Decided by: {who}."
+    return f"Eligible — {met}; the measure may be granted. Decided by: {who}."
+
+
+def _period(p: Any) -> dict[str, str | None] | None:
+    if p is None:
+        return None
+    return {"from": p.start.isoformat(), "until": p.until.isoformat() if p.until else None}
+
+
+def _undated(ruleset: Ruleset, measure: MeasureDef, governing: GoverningDate, basis: str,
+             collector: _Collector) -> MeasureResult:
+    collector.add_missing(basis, _QUESTIONS[basis], measure.id)
+    return MeasureResult(
+        id=measure.id, ruleset=ruleset.id, title=measure.title, kind=measure.kind, stage=measure.stage,
+        decided_by=measure.decided_by, outcome="undetermined",
+        reason=f"Undetermined — the {basis.replace('_', ' ')} is not given, so the law in force cannot be selected.",
+        citation=_cite(measure.cite), guidance_based=measure.cite.guidance, in_force=_period(measure.in_force),
+        governing_date=governing, criteria=[], notes=list(measure.notes),
+    )
+
+
+def _unselected(selected: _Selected, collector: _Collector) -> list[MeasureResult]:
+    """Measures of a ruleset for which no version could be selected."""
+    latest = selected.versions[-1]
+    out = []
+    for measure in latest.measures:
+        governing = GoverningDate(
+            basis=selected.basis if selected.basis != "more_favourable" else "offense_date",  # type: ignore[arg-type]
+            date=selected.day.isoformat() if selected.day else None, reason=selected.because)
+        if selected.day is None:
+            out.append(_undated(latest, measure, governing, governing.basis, collector))
+            continue
+        out.append(MeasureResult(
+            id=measure.id, ruleset=latest.id, title=measure.title, kind=measure.kind, stage=measure.stage,
+            decided_by=measure.decided_by, outcome="not_applicable",
+            reason=f"Not applicable: {selected.because}.", citation=_cite(measure.cite),
+            guidance_based=measure.cite.guidance, in_force=_period(measure.in_force),
+            governing_date=governing, criteria=[], notes=list(measure.notes)))
+    return out
+
+
+def _applied(selected: _Selected) -> RulesetApplied:
+    r = selected.ruleset
+    ref = r or selected.versions[-1]
+    return RulesetApplied(
+        id=ref.id,
+        title=ref.title,
+        version=r.version if r else None,
+        content_hash=r.content_hash if r else None,
+        checked=r.checked.isoformat() if r else None,
+        in_force=_period(r.in_force) if r else None,
+        selected_because=selected.because,
+        disclaimer=ref.disclaimer,
+    )
+
+
+def _summary(jurisdiction: str, case_id: str, measures: list[MeasureResult]) -> str:
+    counts: dict[str, list[str]] = {}
+    for m in measures:
+        counts.setdefault(m.outcome, []).append(m.id)
+    parts = []
+    for outcome in ("entitled", "eligible", "undetermined", "ineligible", "not_applicable"):
+        ids = counts.get(outcome)
+        if ids:
+            label = outcome.replace("_", " ")
+            parts.append(f"{len(ids)} {label} ({', '.join(ids)})")
+    return f"{jurisdiction} case {case_id}: " + ("; ".join(parts) if parts else "no measures") + "."
+
+
+def _durable_version() -> str:
+    try:
+        return metadata.version("durable-rules")
+    except metadata.PackageNotFoundError:  # pragma: no cover - durable-rules is a dependency
+        return "unknown"
+
+
+__all__ = ["DurableEngine", "EngineError", "ReferenceEngine", "Registry", "exclusion_applies"]

@@ -1,0 +1,237 @@
+"""Normalisation: a :class:`Case` becomes the facts a ruleset's conditions read.
+
+Ages are completed years; quantities are converted to grams, millilitres or a count and
+rounded to six decimal places (a microgram), the precision both evaluators share; recorded
+statutes become canonical offence codes; declared facts are type-checked and assumptions
+applied and recorded. Unknown stays unknown: an absent value is simply not in the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from eligibility._model import Ruleset
+from eligibility._types import Scalar, suggest
+from eligibility.case import Case, Charge, Prior, Quantity
+from eligibility.errors import CaseError, Problem
+
+QUANTUM = Decimal("0.000001")
+
+_MASS = {
+    "ug": Decimal("0.000001"),
+    "mg": Decimal("0.001"),
+    "g": Decimal(1),
+    "kg": Decimal(1000),
+    "oz": Decimal("28.349523125"),
+    "lb": Decimal("453.59237"),
+}
+_VOLUME = {"ml": Decimal(1), "l": Decimal(1000)}
+_COUNT = {"plants", "units", "doses"}
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A value assumed for a missing fact, disclosed in every decision that used it."""
+
+    fact: str
+    value: Any
+    reason: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The normalised facts of one case under one ruleset."""
+
+    values: Mapping[str, Any]
+    assumptions: tuple[Assumption, ...]
+
+
+def quantise(value: Decimal) -> Decimal:
+    """Round to the shared precision of six decimal places."""
+    return value.quantize(QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+def completed_years(birth: dt.date, day: dt.date) -> int:
+    """Age in completed years on ``day`` (a 29 February birthday completes on 28 February)."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        if not (birth.month == 2 and birth.day == 29 and day.month == 2 and day.day == 28):
+            years -= 1
+    return years
+
+
+def _quantity(q: Quantity | None) -> dict[str, Decimal]:
+    if q is None:
+        return {}
+    value = Decimal(repr(q.value))
+    if q.unit in _MASS:
+        return {"quantity_g": quantise(value * _MASS[q.unit])}
+    if q.unit in _VOLUME:
+        return {"quantity_ml": quantise(value * _VOLUME[q.unit])}
+    return {"quantity_units": quantise(value)}
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+class Normaliser:
+    """Normalises cases for one ruleset."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+
+    def offence(self, statute: str | None, where: str, problems: list[Problem]) -> dict[str, Any]:
+        if statute is None:
+            return {}
+        code = self.ruleset.statutes.lookup(statute)
+        if code is None:
+            near = self.ruleset.statutes.suggestions(statute)
+            hint = (f"did you mean {', '.join(near)}? " if near else "") + (
+                "if the offence is outside this table, leave out `statute` and give "
+                "`category`, `class` and `drug_related`"
+            )
+            problems.append(
+                Problem(
+                    f"statute {statute!r} is not in the {self.ruleset.jurisdiction.upper()} "
+                    f"statute table of ruleset {self.ruleset.id}",
+                    location=where,
+                    hint=hint,
+                )
+            )
+            return {}
+        row = self.ruleset.offences[code]
+        return {
+            "offense": code,
+            "statute": statute,
+            "category": row.category,
+            "class": row.class_,
+            "drug_related": row.drug_related,
+        }
+
+    def charge(self, c: Charge, i: int, problems: list[Problem]) -> dict[str, Any]:
+        base = self.offence(c.statute, f"charges[{i}].statute", problems)
+        own = _drop_none(
+            {
+                "category": c.category,
+                "class": c.class_,
+                "substance": c.substance,
+                "purpose": c.purpose,
+                "violence": c.violence,
+                "weapon": c.weapon,
+                "drug_related": c.drug_related,
+            }
+        )
+        return _drop_none({**base, **own, **_quantity(c.quantity)})
+
+    def prior(self, p: Prior, i: int, jurisdiction: str, problems: list[Problem]) -> dict[str, Any]:
+        same = p.jurisdiction is None or p.jurisdiction.lower() == jurisdiction
+        base = self.offence(p.statute, f"priors[{i}].statute", problems) if same else {}
+        if not same and p.statute is not None:
+            base = {"statute": p.statute}
+        custody: int | None = None
+        if p.custody is not None:
+            if all(period.end is not None for period in p.custody):
+                custody = sum(
+                    (period.end - period.start).days + 1 for period in p.custody if period.end
+                )
+        own = _drop_none(
+            {
+                "jurisdiction": p.jurisdiction.lower() if p.jurisdiction else jurisdiction,
+                "category": p.category,
+                "class": p.class_,
+                "disposition": p.disposition,
+                "offense_date": p.offense_date,
+                "disposition_date": p.disposition_date,
+                "release_date": p.release_date,
+                "custody_days": Decimal(custody) if custody is not None else None,
+                "felony": p.felony,
+                "violent": p.violent,
+                "serious_or_violent_felony": p.serious_or_violent_felony,
+                "drug_related": p.drug_related,
+            }
+        )
+        return _drop_none({**base, **own})
+
+    def normalise(self, case: Case) -> Facts:
+        """Normalise ``case``; raise :class:`CaseError` listing every problem."""
+        problems: list[Problem] = []
+        jurisdiction = self.ruleset.jurisdiction
+        values: dict[str, Any] = {
+            "offense_date": case.offense_date,
+            "decision_date": case.decision_date,
+            "consent": case.consent,
+            "admits_offense": case.admits_offense,
+            "plea": case.plea,
+        }
+        person = case.person
+        if person is not None:
+            birth = person.birth_date
+            if birth is not None and case.offense_date is not None:
+                if birth > case.offense_date:
+                    problems.append(Problem("the birth date is after the offence date", location="person.birth_date"))
+                values["age_at_offense"] = Decimal(completed_years(birth, case.offense_date))
+                if person.age_at_offense is not None and person.age_at_offense != values["age_at_offense"]:
+                    problems.append(
+                        Problem(
+                            "age_at_offense does not match the birth date and offence date",
+                            location="person.age_at_offense",
+                        )
+                    )
+            elif person.age_at_offense is not None:
+                values["age_at_offense"] = Decimal(person.age_at_offense)
+            if birth is not None and case.decision_date is not None:
+                values["age_at_decision"] = Decimal(completed_years(birth, case.decision_date))
+        if case.charges is not None:
+            values["charges"] = tuple(self.charge(c, i, problems) for i, c in enumerate(case.charges))
+        if case.priors is not None:
+            values["priors"] = tuple(
+                self.prior(p, i, jurisdiction, problems) for i, p in enumerate(case.priors)
+            )
+        assumptions = self._declared(case, values, problems)
+        if problems:
+            raise CaseError(problems)
+        return Facts(_drop_none(values), tuple(assumptions))
+
+    def _declared(self, case: Case, values: dict[str, Any], problems: list[Problem]) -> list[Assumption]:
+        assumptions = []
+        for name, decl in self.ruleset.facts.items():
+            given = case.facts.get(name)
+            if given is None:
+                if decl.assume is not None:
+                    values[name] = Decimal(str(decl.assume)) if decl.type == Scalar.NUMBER else decl.assume
+                    assumptions.append(Assumption(name, decl.assume, decl.assume_reason or ""))
+                continue
+            converted = convert_fact(given, decl.type, decl.values)
+            if isinstance(converted, str) and converted.startswith("!"):
+                problems.append(Problem(converted[1:], location=f"facts.{name}"))
+                continue
+            values[name] = converted
+        return assumptions
+
+
+def convert_fact(value: Any, kind: Scalar, allowed: tuple[str, ...] | None) -> Any:
+    """Convert a given fact to its declared type; an error is returned as ``"!message"``."""
+    if kind == Scalar.BOOL:
+        return value if isinstance(value, bool) else "!expected true or false"
+    if kind == Scalar.NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "!expected a number"
+        return quantise(Decimal(repr(value)))
+    if kind == Scalar.DATE:
+        if not isinstance(value, str):
+            return "!expected a date as YYYY-MM-DD"
+        try:
+            return dt.date.fromisoformat(value) if len(value) == 10 else "!expected a date as YYYY-MM-DD"
+        except ValueError:
+            return "!expected a date as YYYY-MM-DD"
+    if not isinstance(value, str):
+        return "!expected text"
+    if allowed is not None and value not in allowed:
+        hint = suggest(value, list(allowed))
+        return f"!expected one of: {', '.join(allowed)}" + (f" ({hint})" if hint else "")
+    return value

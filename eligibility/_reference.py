@@ -1,0 +1,262 @@
+"""The reference evaluator: Kleene three-valued semantics, straight from the syntax tree.
+
+It is the oracle the property tests hold durable-rules to, and it computes the explanation
+parts of a decision (which facts a criterion read, which missing facts would decide it) and
+the derived terms the durable compilation lifts out of conditions (``offense_date - years(5)``,
+``count(…)``). ``None`` means unknown throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from eligibility import _expr as E
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A quantifier variable: the list it ranges over, the item's index and the item."""
+
+    list_name: str
+    index: int
+    item: Mapping[str, Any]
+
+
+Env = Mapping[str, Bound]
+
+
+def kleene_and(values: list[bool | None]) -> bool | None:
+    """False if any is false; true if all are true; unknown otherwise."""
+    if any(v is False for v in values):
+        return False
+    if all(v is True for v in values):
+        return True
+    return None
+
+
+def kleene_or(values: list[bool | None]) -> bool | None:
+    """True if any is true; false if all are false; unknown otherwise."""
+    if any(v is True for v in values):
+        return True
+    if all(v is False for v in values):
+        return False
+    return None
+
+
+def kleene_not(value: bool | None) -> bool | None:
+    """Negation that keeps unknown unknown."""
+    return None if value is None else not value
+
+
+class Evaluator:
+    """Evaluates conditions over normalised facts and parameter values."""
+
+    def __init__(self, facts: Mapping[str, Any], params: Mapping[str, Any]) -> None:
+        self.facts = facts
+        self.params = params
+
+    # -- values ---------------------------------------------------------------------------
+
+    def value(self, node: E.Node, env: Env) -> Any:
+        """The value of ``node`` (``None`` if unknown)."""
+        if isinstance(node, E.Lit):
+            return node.value
+        if isinstance(node, E.Name):
+            if node.name in env:
+                return env[node.name]
+            if node.name in self.params:
+                return self.params[node.name]
+            return self.facts.get(node.name)
+        if isinstance(node, E.Attr):
+            obj = self.value(node.obj, env)
+            return obj.item.get(node.name) if isinstance(obj, Bound) else None
+        if isinstance(node, E.ListLit):
+            items = [self.value(i, env) for i in node.items]
+            return None if any(i is None for i in items) else tuple(items)
+        if isinstance(node, E.Not):
+            return kleene_not(self.value(node.operand, env))
+        if isinstance(node, E.BoolOp):
+            values = [self.value(o, env) for o in node.operands]
+            return kleene_and(values) if node.op == "and" else kleene_or(values)
+        if isinstance(node, E.Cmp):
+            left, right = self.value(node.left, env), self.value(node.right, env)
+            if left is None or right is None:
+                return None
+            return _compare(node.op, left, right)
+        if isinstance(node, E.In):
+            left, right = self.value(node.left, env), self.value(node.right, env)
+            if left is None or right is None:
+                return None
+            return (left in right) != node.negated
+        if isinstance(node, E.Arith):
+            left, right = self.value(node.left, env), self.value(node.right, env)
+            if left is None or right is None:
+                return None
+            return _arith(node.op, left, right)
+        if isinstance(node, E.Call):
+            arg = self.value(node.args[0], env)
+            if arg is None:
+                return None
+            if node.func == "date":
+                return E.parse_date_literal(arg)
+            n = int(arg)
+            return E.Duration(**{node.func: n})
+        if isinstance(node, E.Quant):
+            results = self._each(node, env)
+            if results is None:
+                return None
+            if node.kind == "some":
+                return kleene_or(results)
+            return kleene_and(results)
+        if isinstance(node, E.Count):
+            results = self._each(node, env)
+            if results is None or any(r is None for r in results):
+                return None
+            return Decimal(sum(1 for r in results if r))
+        raise TypeError(f"unsupported node {type(node).__name__}")
+
+    def _each(self, node: E.Quant | E.Count, env: Env) -> list[bool | None] | None:
+        assert isinstance(node.collection, E.Name)
+        name = node.collection.name
+        items = self.facts.get(name)
+        if items is None:
+            return None
+        return [
+            self.value(node.body, {**env, node.var: Bound(name, i, item)})
+            for i, item in enumerate(items)
+        ]
+
+    def truth(self, node: E.Node) -> bool | None:
+        """The Kleene truth value of a condition."""
+        result = self.value(node, {})
+        assert result is None or isinstance(result, bool)
+        return result
+
+    # -- explanation ----------------------------------------------------------------------
+
+    def missing(self, node: E.Node, env: Env | None = None) -> set[str]:
+        """Missing facts that leave ``node`` unknown; empty when ``node`` is decided."""
+        env = env or {}
+        if self.value(node, env) is not None:
+            return set()
+        if isinstance(node, E.Name):
+            if node.name in env or node.name in self.params:
+                return set()
+            return {node.name}
+        if isinstance(node, E.Attr):
+            obj = self.value(node.obj, env)
+            if isinstance(obj, Bound):
+                return {f"{obj.list_name}[{obj.index}].{node.name}"}
+            return self.missing(node.obj, env)
+        if isinstance(node, (E.Quant, E.Count)):
+            assert isinstance(node.collection, E.Name)
+            name = node.collection.name
+            items = self.facts.get(name)
+            if items is None:
+                return {name}
+            out: set[str] = set()
+            for i, item in enumerate(items):
+                out |= self.missing(node.body, {**env, node.var: Bound(name, i, item)})
+            return out
+        out = set()
+        for child in _children(node):
+            out |= self.missing(child, env)
+        return out
+
+    def reads(self, node: E.Node) -> dict[str, Any]:
+        """Every fact the condition reads, with its value (``None`` when missing)."""
+        out: dict[str, Any] = {}
+        self._reads(node, {}, out)
+        return out
+
+    def _reads(self, node: E.Node, env: Env, out: dict[str, Any]) -> None:
+        # Only the parts that decided the value are reported: for a true `or`, its true
+        # operands; for a false `and`, its false operands; likewise for quantifiers.
+        if isinstance(node, E.Name):
+            if node.name not in env and node.name not in self.params:
+                value = self.facts.get(node.name)
+                if isinstance(value, tuple):
+                    out[node.name] = f"{len(value)} record(s)"
+                else:
+                    out[node.name] = value
+            return
+        if isinstance(node, E.Attr):
+            obj = self.value(node.obj, env)
+            if isinstance(obj, Bound):
+                out[f"{obj.list_name}[{obj.index}].{node.name}"] = obj.item.get(node.name)
+            return
+        if isinstance(node, E.BoolOp):
+            value = self.value(node, env)
+            decisive = (node.op == "or" and value is True) or (node.op == "and" and value is False)
+            for child in node.operands:
+                if not decisive or self.value(child, env) is value:
+                    self._reads(child, env, out)
+            return
+        if isinstance(node, (E.Quant, E.Count)):
+            assert isinstance(node.collection, E.Name)
+            name = node.collection.name
+            items = self.facts.get(name)
+            if items is None:
+                out[name] = None
+                return
+            if not items:
+                out[name] = "none"
+            value = self.value(node, env) if isinstance(node, E.Quant) else None
+            wanted = None
+            if isinstance(node, E.Quant) and value is not None:
+                # some: true because of true items; every: false because of false items.
+                wanted = value if node.kind == "some" else (None if value else False)
+                if node.kind == "some" and value is False:
+                    wanted = None
+            for i, item in enumerate(items):
+                inner = {**env, node.var: Bound(name, i, item)}
+                if wanted is None or self.value(node.body, inner) is wanted:
+                    self._reads(node.body, inner, out)
+            return
+        for child in _children(node):
+            self._reads(child, env, out)
+
+
+def _children(node: E.Node) -> list[E.Node]:
+    if isinstance(node, E.Not):
+        return [node.operand]
+    if isinstance(node, E.BoolOp):
+        return list(node.operands)
+    if isinstance(node, (E.Cmp, E.In, E.Arith)):
+        return [node.left, node.right]
+    if isinstance(node, E.Attr):
+        return [node.obj]
+    if isinstance(node, E.ListLit):
+        return list(node.items)
+    if isinstance(node, E.Call):
+        return list(node.args)
+    if isinstance(node, (E.Quant, E.Count)):
+        return [node.collection, node.body]
+    return []
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    if op == "==":
+        return bool(left == right)
+    if op == "!=":
+        return bool(left != right)
+    if op == "<":
+        return bool(left < right)
+    if op == "<=":
+        return bool(left <= right)
+    if op == ">":
+        return bool(left > right)
+    return bool(left >= right)
+
+
+def _arith(op: str, left: Any, right: Any) -> Any:
+    if isinstance(left, dt.date) and isinstance(right, E.Duration):
+        try:
+            return right.shift(left, 1 if op == "+" else -1)
+        except (OverflowError, ValueError):
+            return None
+    return left + right if op == "+" else left - right

@@ -1,0 +1,92 @@
+"""Matching statute citations as courts record them to a ruleset's canonical offence codes.
+
+Court records spell the same provision many ways: ``H&S 11350(a)``, ``HS 11350``,
+``11350(a) HS``, ``Health and Safety Code § 11350``. A citation is read as
+*family + section + subdivisions*; the family is mapped through the ruleset's
+``statute_families`` spellings, and a citation with more subdivisions than the table lists
+matches the closest listed ancestor (``HSC 11350(a)`` → ``HSC 11350``), never a sibling.
+Whole-string aliases (spaces and punctuation ignored) are tried first for codes that do not
+follow that shape, such as ``§ 29 Abs. 1 Nr. 3 BtMG``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+_SECTION = re.compile(r"(\d+(?:\.\d+)?)([A-Z]?)(?![A-Z0-9])((?:\s*\([A-Z0-9]{1,4}\))*)")
+_SUBS = re.compile(r"\(([A-Z0-9]{1,4})\)")
+_NOISE = re.compile(r"\b(SECTIONS?|SECTS?|SEC|SS|ART|ARTICLE)\b\.?")
+
+
+def squash(text: str) -> str:
+    """Uppercase letters and digits only: the key used for whole-string aliases and families."""
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A parsed statute citation."""
+
+    family: str
+    section: str
+    subdivisions: tuple[str, ...]
+
+
+def parse_citation(text: str, families: Mapping[str, str]) -> Citation | None:
+    """Parse ``text``; ``families`` maps squashed spellings to canonical family names."""
+    upper = text.upper().replace("§", " ")
+    match = _SECTION.search(upper)
+    if not match:
+        return None
+    subs = ([match.group(2)] if match.group(2) else []) + _SUBS.findall(match.group(3))
+    before = squash(_NOISE.sub(" ", upper[: match.start()]))
+    after_words = re.findall(r"[A-Z&.]+", upper[match.end() :].split("-")[0].split(":")[0])
+    family_raw = before or (squash(after_words[0]) if after_words else "")
+    family = families.get(family_raw, family_raw)
+    return Citation(family, match.group(1), tuple(subs))
+
+
+class StatuteTable:
+    """Looks up canonical offence codes for recorded citations."""
+
+    def __init__(self, codes: Iterable[tuple[str, Iterable[str]]], families: Mapping[str, Iterable[str]]) -> None:
+        self.families: dict[str, str] = {}
+        for canonical, spellings in families.items():
+            for spelling in [canonical, *spellings]:
+                self.families[squash(spelling)] = canonical
+        self.by_alias: dict[str, str] = {}
+        self.by_citation: dict[Citation, str] = {}
+        self.codes: list[str] = []
+        for code, aliases in codes:
+            self.codes.append(code)
+            for alias in [code, *aliases]:
+                self.by_alias.setdefault(squash(alias), code)
+                cite = parse_citation(alias, self.families)
+                if cite is not None:
+                    self.by_citation.setdefault(cite, code)
+
+    def lookup(self, recorded: str) -> str | None:
+        """Return the canonical code for ``recorded``, or ``None`` if the table lacks it."""
+        code = self.by_alias.get(squash(recorded))
+        if code is not None:
+            return code
+        cite = parse_citation(recorded, self.families)
+        if cite is None:
+            return None
+        subs = cite.subdivisions
+        while True:
+            code = self.by_citation.get(Citation(cite.family, cite.section, subs))
+            if code is not None:
+                return code
+            if not subs:
+                return None
+            subs = subs[:-1]
+
+    def suggestions(self, recorded: str, n: int = 3) -> list[str]:
+        """The table's codes that look most like ``recorded``."""
+        by_key = {squash(c): c for c in self.codes}
+        close = difflib.get_close_matches(squash(recorded), list(by_key), n=n, cutoff=0.5)
+        return [by_key[c] for c in close]

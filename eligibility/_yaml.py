@@ -1,0 +1,146 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Only plain data is built (mappings, sequences, scalars): no tags that construct objects, so no
+ruleset file can execute code. Duplicate keys are errors, not silent overwrites.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from eligibility.errors import Problem
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based position in a file, and the scalar's style (for condition offsets)."""
+
+    line: int
+    column: int
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A YAML document as plain data plus the position of every node, keyed by path."""
+
+    data: Any
+    marks: dict[Path, Mark]
+    file: str
+
+    def mark(self, path: Path) -> Mark | None:
+        """Position of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return self.marks.get(())
+
+    def problem(self, path: Path, message: str, hint: str | None = None) -> Problem:
+        """A :class:`Problem` located at ``path`` in this file."""
+        mark = self.mark(path)
+        return Problem(
+            message,
+            file=self.file,
+            line=mark.line if mark else None,
+            column=mark.column if mark else None,
+            location=render_path(path) or None,
+            hint=hint,
+        )
+
+
+def render_path(path: Path) -> str:
+    """``("measures", 0, "id")`` → ``measures[0].id``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class _Problem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def load_yaml(text: str, file: str) -> Loaded:
+    """Parse one YAML document; raise ``ValueError`` carrying a :class:`Problem` on failure."""
+    loader = yaml.SafeLoader(text)
+    marks: dict[Path, Mark] = {}
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise _Problem(Problem("the file is empty", file=file, line=1, column=1))
+        data = _build(loader, node, (), marks, file)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(
+            Problem(
+                f"malformed YAML: {exc.problem or exc.context}",
+                file=file,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            )
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(Problem(f"malformed YAML: {exc}", file=file)) from None
+    except _Problem as exc:
+        raise YamlError(exc.problem) from None
+    finally:
+        loader.dispose()
+    return Loaded(data, marks, file)
+
+
+class YamlError(ValueError):
+    """A YAML file that cannot be read; ``problem`` says where and why."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(problem.render())
+
+
+def _build(
+    loader: yaml.SafeLoader, node: yaml.Node, path: Path, marks: dict[Path, Mark], file: str
+) -> Any:
+    marks[path] = Mark(
+        node.start_mark.line + 1, node.start_mark.column + 1, getattr(node, "style", None)
+    )
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Problem(
+                    Problem(
+                        "mapping keys must be plain text",
+                        file=file,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                    )
+                )
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, bool)) or key in out:
+                message = (
+                    f"duplicate key {key!r}" if key in out else "mapping keys must be plain text"
+                )
+                raise _Problem(
+                    Problem(
+                        message,
+                        file=file,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                        location=render_path(path) or None,
+                    )
+                )
+            key = str(key) if not isinstance(key, str) else key
+            out[key] = _build(loader, value_node, (*path, key), marks, file)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, (*path, i), marks, file) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)

@@ -1,0 +1,229 @@
+"""The case model: what a caller tells the engine about one person and one matter.
+
+An absent key or ``null`` always means *unknown*, never false or zero. The engine derives ages
+and intervals itself from the dates given, so callers send facts as recorded, not conclusions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from eligibility.errors import CaseError, Problem
+
+_MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+Unit = Literal["ug", "mg", "g", "kg", "oz", "lb", "ml", "l", "plants", "units", "doses"]
+"""Quantity units. Mass units are converted to grams, volumes to millilitres; ``plants``,
+``units`` (tablets, blotters, pills) and ``doses`` are counts."""
+
+Purpose = Literal[
+    "personal_use", "sale", "supply", "cultivation", "manufacture", "transport", "import"
+]
+Disposition = Literal[
+    "conviction",
+    "caution",
+    "conditional_caution",
+    "youth_caution",
+    "warning",
+    "diversion",
+    "deferred_judgment",
+    "infringement_notice",
+    "penalty_notice",
+    "administrative_sanction",
+    "dismissal",
+    "acquittal",
+]
+Plea = Literal["guilty", "not_guilty", "no_contest"]
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+"""A short free-text label; lowercase identifiers are conventional for categories and classes."""
+
+
+class Quantity(BaseModel):
+    """An amount of a substance as recorded, with its unit."""
+
+    model_config = _MODEL_CONFIG
+
+    value: Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
+    """The amount; not negative."""
+    unit: Unit
+    """The unit the amount was recorded in."""
+
+
+class Period(BaseModel):
+    """A period in custody; ``end`` absent while the person is still in custody or if unknown."""
+
+    model_config = _MODEL_CONFIG
+
+    start: dt.date
+    end: dt.date | None = None
+
+
+class Person(BaseModel):
+    """The person; give ``birth_date`` where known so every age can be derived."""
+
+    model_config = _MODEL_CONFIG
+
+    birth_date: dt.date | None = None
+    age_at_offense: Annotated[int, Field(ge=0, le=130)] | None = None
+    """Age in completed years on the offence date, when the birth date is not known."""
+
+
+class Charge(BaseModel):
+    """One charge in the current matter."""
+
+    model_config = _MODEL_CONFIG
+
+    statute: Label | None = None
+    """The provision as recorded, e.g. ``"H&S 11350(a)"``; matched against the ruleset's table."""
+    description: str | None = None
+    category: Label | None = None
+    """E.g. ``possession``, ``supply``; defaults from the statute table when the statute is known."""
+    substance: Label | None = None
+    quantity: Quantity | None = None
+    purpose: Purpose | None = None
+    violence: bool | None = None
+    """The offence involved violence or threatened violence."""
+    weapon: bool | None = None
+    """A firearm or other weapon was used or carried in connection with the offence."""
+    drug_related: bool | None = None
+    class_: Label | None = Field(default=None, alias="class")
+    """E.g. ``felony``, ``misdemeanor``, ``indictable``; defaults from the statute table."""
+
+
+class Prior(BaseModel):
+    """One earlier disposition: a conviction, caution, warning, diversion, notice…"""
+
+    model_config = _MODEL_CONFIG
+
+    statute: Label | None = None
+    jurisdiction: Label | None = None
+    """Where the prior was recorded; absent means the case's own jurisdiction."""
+    description: str | None = None
+    category: Label | None = None
+    disposition: Disposition | None = None
+    offense_date: dt.date | None = None
+    disposition_date: dt.date | None = None
+    """Date of conviction, caution, notice or other disposition."""
+    release_date: dt.date | None = None
+    """Date of release from custody served for this prior, if any."""
+    custody: list[Period] | None = None
+    felony: bool | None = None
+    violent: bool | None = None
+    serious_or_violent_felony: bool | None = None
+    """A serious or violent felony in the sense the jurisdiction's law uses (e.g. Cal. PC 1192.7(c),
+    667.5(c))."""
+    drug_related: bool | None = None
+    class_: Label | None = Field(default=None, alias="class")
+
+
+FactValue = bool | int | float | str | None
+"""A ruleset-declared fact; dates are given as ``YYYY-MM-DD`` strings and checked against the
+ruleset's declared type when the case is evaluated."""
+
+
+class Case(BaseModel):
+    """One matter to screen."""
+
+    model_config = _MODEL_CONFIG
+
+    case_id: Annotated[str, Field(min_length=1, max_length=200)]
+    jurisdiction: Annotated[str, Field(min_length=2, max_length=20)]
+    """ISO 3166 code, e.g. ``US-CA``; case-insensitive."""
+    offense_date: dt.date | None = None
+    decision_date: dt.date | None = None
+    """Date of the decision being screened (charging, hearing, sentencing)."""
+    person: Person | None = None
+    consent: bool | None = None
+    """The person consents to the measure (and to any treatment it involves)."""
+    admits_offense: bool | None = None
+    """The person admits the offence (as cautions and warnings usually require)."""
+    plea: Plea | None = None
+    charges: list[Charge] | None = None
+    priors: list[Prior] | None = None
+    """Every earlier disposition; an empty list means none, an absent list means unknown."""
+    facts: dict[str, FactValue] = Field(default_factory=dict)
+    """Facts that a ruleset declares as its own (see that ruleset's ``facts``)."""
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = "class" if part == "class_" else part
+            out += f".{name}" if out else name
+    return out
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
+        return "expected a date as YYYY-MM-DD"
+    return str(err.get("msg", "invalid value"))
+
+
+def problems_from_validation(exc: ValidationError, prefix: str = "") -> list[Problem]:
+    """Turn a pydantic error into one :class:`Problem` per field, naming the field path."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # Unions report one error per member type; the member name is noise for a user.
+        loc = tuple(p for p in loc if p not in {"bool", "int", "float", "str", "date"})
+        where = _loc(loc)
+        problems.append(Problem(_message(err), location=f"{prefix}{where}" if where else prefix))
+    # A union fact value yields one message per member; keep one per location.
+    seen: set[str | None] = set()
+    unique = []
+    for p in problems:
+        if p.location not in seen:
+            seen.add(p.location)
+            unique.append(p)
+    return unique
+
+
+def parse_case_json(text: str | bytes, source: str = "<case>") -> Case:
+    """Parse one case from JSON text; raise :class:`CaseError` naming every wrong field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CaseError(
+            [Problem(f"malformed JSON: {exc.msg}", file=source, line=exc.lineno, column=exc.colno)]
+        ) from None
+    except UnicodeDecodeError:
+        raise CaseError([Problem("the file is not UTF-8 text", file=source)]) from None
+    return parse_case(data, source)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def parse_case(data: Any, source: str = "<case>") -> Case:
+    """Validate a decoded case document (a mapping) with JSON semantics."""
+    if not isinstance(data, dict):
+        raise CaseError([Problem("a case must be a JSON object", file=source)])
+    try:
+        # Round-trip through JSON so dicts from YAML and from JSON are validated identically
+        # (strict mode then accepts ISO date strings and nothing else).
+        text = json.dumps(data, default=_jsonable)
+        return Case.model_validate_json(text)
+    except ValidationError as exc:
+        problems = [
+            Problem(p.message, file=source, location=p.location)
+            for p in problems_from_validation(exc)
+        ]
+        raise CaseError(problems) from None
+    except (TypeError, ValueError) as exc:
+        raise CaseError([Problem(f"unsupported value: {exc}", file=source)]) from None

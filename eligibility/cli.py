@@ -1,0 +1,168 @@
+"""The ``eligibility`` command.
+
+Exit codes:
+
+====  ==================================================================================
+0     the case was screened (whatever the outcomes)
+1     the case input is wrong: malformed JSON, wrong types, unknown jurisdiction,
+      unknown statute or fact, unreadable file
+2     the command line is wrong (unknown option, missing argument)
+3     a ruleset is invalid (every problem is listed)
+4     the engine failed; the case was not decided (a bug: please report it)
+====  ==================================================================================
+
+No traceback is printed for these; set ``ELIGIBILITY_DEBUG=1`` to see one for exit code 4.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from eligibility._evaluate import Registry, default_rulesets_dir
+from eligibility._render import render_text
+from eligibility.case import Case, parse_case_json
+from eligibility.errors import CaseError, EligibilityError, EngineError, Problem, RulesetError
+
+EXIT_OK = 0
+EXIT_CASE = 1
+EXIT_USAGE = 2
+EXIT_RULESET = 3
+EXIT_ENGINE = 4
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Screen a case for the alternatives to prosecution or imprisonment the law opens, and why.",
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, enum.Enum):
+    """Output formats."""
+
+    text = "text"
+    json = "json"
+
+
+class Evaluator(str, enum.Enum):
+    """Which evaluator decides criteria."""
+
+    durable = "durable-rules"
+    reference = "reference"
+
+
+class SchemaKind(str, enum.Enum):
+    """Documents with a JSON Schema."""
+
+    case = "case"
+    decision = "decision"
+    ruleset = "ruleset"
+
+
+RulesetsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rulesets",
+        help="Folder of rulesets (<jurisdiction>/*.yaml). Default: the shipped rulesets, or $ELIGIBILITY_RULESETS.",
+        file_okay=False,
+    ),
+]
+
+
+def _fail(code: int, problems: list[Problem], heading: str) -> NoReturn:
+    typer.echo(f"error: {heading}", err=True)
+    for p in problems:
+        typer.echo("  " + p.render(), err=True)
+    raise typer.Exit(code)
+
+
+def _registry(rulesets: Path | None, evaluator: Evaluator = Evaluator.durable) -> Registry:
+    try:
+        return Registry.load(rulesets or default_rulesets_dir(), evaluator=evaluator.value)  # type: ignore[arg-type]
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
+
+
+def _read_case(path: str) -> Case:
+    source = "<stdin>" if path == "-" else path
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        _fail(EXIT_CASE, [Problem(f"cannot read the case file: {exc.strerror}", file=source)], "cannot read the case")
+    try:
+        return parse_case_json(raw, source)
+    except CaseError as exc:
+        _fail(EXIT_CASE, exc.problems, "the case is not valid")
+
+
+@app.command()
+def check(
+    case: Annotated[str, typer.Argument(help="Case file (JSON), or - for standard input.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="text for people, json for machines.")] = Format.text,
+    rulesets: RulesetsOption = None,
+    evaluator: Annotated[
+        Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
+    ] = Evaluator.durable,
+) -> None:
+    """Screen one case and explain every measure's outcome."""
+    registry = _registry(rulesets, evaluator)
+    parsed = _read_case(case)
+    try:
+        decision = registry.evaluate(parsed)
+    except CaseError as exc:
+        _fail(EXIT_CASE, exc.problems, "the case cannot be evaluated")
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, "a ruleset cannot be compiled")
+    except EngineError as exc:
+        _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed; the case was not decided")
+    if format is Format.json:
+        typer.echo(decision.to_json(), nl=False)
+    else:
+        typer.echo(render_text(decision), nl=False)
+
+
+@app.command("rulesets")
+def list_rulesets(rulesets: RulesetsOption = None) -> None:
+    """List the loaded rulesets, their versions and in-force periods."""
+    registry = _registry(rulesets, Evaluator.reference)
+    for r in sorted(registry.rulesets, key=lambda r: (r.jurisdiction, r.id, r.in_force.start)):
+        until = r.in_force.until.isoformat() if r.in_force.until else ""
+        typer.echo(
+            f"{r.jurisdiction.upper():8} {r.id:32} {r.version:12} in force {r.in_force.start} – {until}"
+            f"  ({len(r.measures)} measure(s), checked {r.checked})"
+        )
+
+
+@app.command()
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ruleset")]) -> None:
+    """Print the JSON Schema of a case, a decision or a ruleset file."""
+    from eligibility.schemas import schema_for
+
+    typer.echo(json.dumps(schema_for(kind.value), indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console entry point: run the app and turn unexpected failures into exit code 4."""
+    try:
+        app()
+    except EligibilityError as exc:  # pragma: no cover - every command catches its own
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ENGINE)
+    except (KeyboardInterrupt, BrokenPipeError):  # pragma: no cover - interactive
+        sys.exit(130)
+    except Exception as exc:  # pragma: no cover - a bug; never show users a traceback
+        if os.environ.get("ELIGIBILITY_DEBUG"):
+            raise
+        typer.echo(f"error: internal error ({type(exc).__name__}); please report it. "
+                   "Set ELIGIBILITY_DEBUG=1 for details.", err=True)
+        sys.exit(EXIT_ENGINE)
+
+
+_ = (EXIT_OK, EXIT_USAGE, EngineError)

@@ -1,0 +1,176 @@
+"""The Decision: the output contract, one JSON document per case.
+
+This pydantic model is the source of truth; ``eligibility schema decision`` prints the JSON
+Schema generated from it. Identical input and rulesets give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+_CONFIG = ConfigDict(extra="forbid", frozen=True)
+
+Outcome = Literal["entitled", "eligible", "ineligible", "not_applicable", "undetermined"]
+Status = Literal["met", "not_met", "unknown"]
+FactValue = str | int | float | bool | None
+
+
+class CitationOut(BaseModel):
+    """Where a rule comes from."""
+
+    model_config = _CONFIG
+
+    source: str
+    title: str
+    pinpoint: str | None
+    url: str
+    kind: str
+    """``statute``, ``regulation``, ``case_law``, ``guidance``…; guidance is not law."""
+
+
+class FactRead(BaseModel):
+    """A fact a criterion read, with the value it had (``null`` when missing)."""
+
+    model_config = _CONFIG
+
+    fact: str
+    value: FactValue
+
+
+class CriterionResult(BaseModel):
+    """One criterion's verdict and why."""
+
+    model_config = _CONFIG
+
+    id: str
+    role: Literal["scope", "requires", "excluded_if", "unless"]
+    status: Status
+    """Whether the criterion's statement holds for this case (for an exclusion, ``met`` means
+    the exclusion applies)."""
+    text: str
+    citation: CitationOut
+    facts: list[FactRead]
+    unless: list[CriterionResult] = Field(default_factory=list)
+
+
+class GoverningDate(BaseModel):
+    """Which date selected the law, and its value."""
+
+    model_config = _CONFIG
+
+    basis: Literal["offense_date", "decision_date"]
+    date: str | None
+    reason: str
+
+
+class MeasureResult(BaseModel):
+    """One measure's outcome, who decides, and the criteria behind it."""
+
+    model_config = _CONFIG
+
+    id: str
+    ruleset: str
+    title: str
+    kind: str
+    stage: str
+    decided_by: str
+    outcome: Outcome
+    reason: str
+    """One line saying why, naming the criteria that decided the outcome."""
+    citation: CitationOut
+    guidance_based: bool
+    """True when any criterion that decided the outcome rests on guidance rather than law."""
+    in_force: dict[str, str | None] | None
+    governing_date: GoverningDate
+    criteria: list[CriterionResult]
+    notes: list[str] = Field(default_factory=list)
+
+
+class MissingFact(BaseModel):
+    """A fact that is not given and would help decide the listed measures."""
+
+    model_config = _CONFIG
+
+    fact: str
+    """Where to give it in the case document, e.g. ``priors[0].felony``."""
+    question: str
+    decides: list[str]
+
+
+class UnsettledPoint(BaseModel):
+    """An open point of law that leaves the listed measures undetermined."""
+
+    model_config = _CONFIG
+
+    id: str
+    ruleset: str
+    text: str
+    citation: CitationOut
+    decides: list[str]
+
+
+class AssumptionOut(BaseModel):
+    """A value assumed for a missing fact, as the ruleset declares."""
+
+    model_config = _CONFIG
+
+    fact: str
+    ruleset: str
+    value: FactValue
+    reason: str
+
+
+class RulesetApplied(BaseModel):
+    """A ruleset version applied to the case, and why that version."""
+
+    model_config = _CONFIG
+
+    id: str
+    title: str
+    version: str | None
+    content_hash: str | None
+    """SHA-256 of the ruleset file's bytes."""
+    checked: str | None
+    in_force: dict[str, str | None] | None
+    selected_because: str
+    disclaimer: str
+
+
+class EngineInfo(BaseModel):
+    """What produced the decision."""
+
+    model_config = _CONFIG
+
+    name: str
+    version: str
+    evaluator: Literal["durable-rules", "reference"]
+    durable_rules: str
+
+
+class Decision(BaseModel):
+    """The screening result for one case."""
+
+    model_config = _CONFIG
+
+    schema_version: str = SCHEMA_VERSION
+    case_id: str
+    jurisdiction: str
+    engine: EngineInfo
+    rulesets: list[RulesetApplied]
+    measures: list[MeasureResult]
+    missing_facts: list[MissingFact]
+    unsettled: list[UnsettledPoint]
+    assumptions: list[AssumptionOut]
+    summary: str
+    disclaimer: str = (
+        "This is a screening aid, not legal advice: it states what the encoded law makes "
+        "possible and who decides."
+    )
+
+    def to_json(self) -> str:
+        """Canonical JSON: stable key order, two-space indent, UTF-8 text."""
+        return self.model_dump_json(indent=2) + "\n"

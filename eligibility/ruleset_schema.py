@@ -1,0 +1,254 @@
+"""The ruleset file format: what a policy team writes in ``rulesets/<jurisdiction>/*.yaml``.
+
+These models validate a file's shape; the loader (``eligibility._loader``) then checks the
+meaning (names, types, references, dates) and compiles the file into a :class:`Ruleset`.
+Every field is documented here because the JSON Schema for editors is generated from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_CONFIG = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+"""A lowercase identifier such as ``no_felony_within_5_years``."""
+
+SourceKind = Literal[
+    "statute", "regulation", "case_law", "guidance", "secondary", "constitution", "treaty"
+]
+MeasureKind = Literal[
+    "no_action",
+    "warning",
+    "caution",
+    "conditional_caution",
+    "infringement_notice",
+    "non_prosecution",
+    "diversion",
+    "deferred_judgment",
+    "treatment_order",
+    "probation_with_treatment",
+    "deferred_sentence",
+    "suspended_sentence",
+    "deferred_execution",
+    "drug_court",
+    "administrative",
+    "exemption",
+    "dispense_with_punishment",
+    "plea_bargain",
+    "sentence_reduction",
+]
+Stage = Literal["police", "prosecution", "court", "sentencing", "execution", "administrative"]
+
+
+class InForce(BaseModel):
+    """The period a rule, source or value is in force; both ends inclusive."""
+
+    model_config = _CONFIG
+
+    from_: dt.date = Field(alias="from")
+    """First day in force."""
+    until: dt.date | None = None
+    """Last day in force; absent while still in force."""
+
+
+class Citation(BaseModel):
+    """A pinpoint into one of the ruleset's ``sources``."""
+
+    model_config = _CONFIG
+
+    source: Ident
+    """The ``id`` of an entry in ``sources``."""
+    pinpoint: str | None = Field(default=None, max_length=200)
+    """Section, subdivision or paragraph, e.g. ``§ 1000(a)(4)``."""
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    """A deep link for this pinpoint, when it differs from the source's URL."""
+
+
+class Source(BaseModel):
+    """An instrument the ruleset cites."""
+
+    model_config = _CONFIG
+
+    id: Ident
+    title: str = Field(min_length=1)
+    """Full citation of the instrument, e.g. ``California Penal Code § 1000``."""
+    kind: SourceKind
+    """``guidance`` marks official police or prosecutorial guidance, reported as such in every
+    decision; ``secondary`` marks commentary used where the primary text was not available."""
+    url: str = Field(pattern=r"^https?://")
+    in_force: InForce | None = None
+    notes: str | None = None
+
+
+class Assume(BaseModel):
+    """Assume a value when the fact is not given; every decision discloses the assumption."""
+
+    model_config = _CONFIG
+
+    assume: bool | float | int | str
+    reason: str = Field(min_length=1)
+    """Why this assumption is safe, in one sentence."""
+
+
+class FactDecl(BaseModel):
+    """A fact the ruleset reads beyond the common case model, given in the case's ``facts``."""
+
+    model_config = _CONFIG
+
+    type: Literal["bool", "number", "string", "date"]
+    question: str = Field(min_length=1)
+    """The question to ask when the fact is missing."""
+    values: list[str] | None = None
+    """For strings: the accepted values."""
+    missing: Literal["undetermined"] | Assume = "undetermined"
+    """What a missing value does: leave criteria that need it unknown (default), or assume."""
+
+
+class Unsettled(BaseModel):
+    """A point of law the sources leave open; criteria that depend on it stay ``unknown``."""
+
+    model_config = _CONFIG
+
+    text: str = Field(min_length=1)
+    """The open question, in one or two sentences."""
+    citation: Citation
+
+
+class DatedValue(BaseModel):
+    """One value of a parameter and the period it applies."""
+
+    model_config = _CONFIG
+
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+    value: Any
+    citation: Citation | None = None
+    """Where this value comes from, if not the parameter's own citation."""
+
+
+class Parameter(BaseModel):
+    """A dated, cited value: a threshold, a look-back period, an offence list."""
+
+    model_config = _CONFIG
+
+    type: str = Field(pattern=r"^(number|string|date|bool|list\[(number|string|date)\])$")
+    description: str = Field(min_length=1)
+    citation: Citation
+    values: list[DatedValue] = Field(min_length=1)
+
+
+class Offence(BaseModel):
+    """One row of the jurisdiction's statute table."""
+
+    model_config = _CONFIG
+
+    code: str = Field(min_length=1, max_length=80)
+    """The canonical code conditions compare against, e.g. ``HSC 11350``."""
+    title: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    """Other spellings courts record; matching ignores case, spaces and punctuation."""
+    category: str | None = None
+    class_: str | None = Field(default=None, alias="class")
+    """``felony``, ``misdemeanor``…; leave out when it depends on the case (a wobbler)."""
+    drug_related: bool | None = None
+    citation: Citation | None = None
+
+
+class Criterion(BaseModel):
+    """One condition of a measure, named after the provision it encodes."""
+
+    model_config = _CONFIG
+
+    id: Ident
+    text: str = Field(min_length=1)
+    """One plain-language sentence that is true when the condition holds."""
+    citation: Citation
+    condition: str = Field(min_length=1)
+
+
+class Exclusion(Criterion):
+    """A condition that, when it holds, excludes the measure unless an exception holds."""
+
+    unless: list[Criterion] = Field(default_factory=list)
+
+
+class Measure(BaseModel):
+    """An alternative to prosecution or imprisonment the law provides."""
+
+    model_config = _CONFIG
+
+    id: Ident
+    title: str = Field(min_length=1)
+    kind: MeasureKind
+    stage: Stage
+    decided_by: str = Field(min_length=1)
+    """Who decides, e.g. ``court``, ``prosecutor``, ``police``."""
+    when_met: Literal["entitled", "eligible"]
+    """``entitled`` when the law says the measure *shall* apply; ``eligible`` when it *may*."""
+    citation: Citation
+    in_force: InForce | None = None
+    governing_date: Literal["offense_date", "decision_date"] | None = None
+    """Overrides the ruleset's governing date for this measure (its in-force check and the
+    parameter values it reads)."""
+    applies_to: list[Criterion] = Field(default_factory=list)
+    """Scope: outside it the measure is ``not_applicable``."""
+    requires: list[Criterion] = Field(default_factory=list)
+    excluded_if: list[Exclusion] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class NoAlternative(BaseModel):
+    """For ``alternatives: none``: the law that provides no alternative, and what it covers."""
+
+    model_config = _CONFIG
+
+    id: Ident
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    """Why the law provides no alternative, in one or two sentences."""
+    citation: Citation
+    applies_to: list[Criterion] = Field(default_factory=list)
+
+
+class RulesetFile(BaseModel):
+    """One ruleset: a programme (or a statement that none exists) under one jurisdiction's law."""
+
+    model_config = _CONFIG
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=80)]
+    """Stable id shared by every version of the programme, e.g. ``us-ca-pc1000``."""
+    jurisdiction: Annotated[str, Field(pattern=r"^[a-z]{2}(-[a-z0-9]{1,3})?$")]
+    """ISO 3166 code in lowercase, e.g. ``us-ca``, ``de``, ``gb-eng``."""
+    title: str = Field(min_length=1)
+    version: str = Field(min_length=1, max_length=40)
+    checked: dt.date
+    """The date the encoded text was last checked against the sources."""
+    disclaimer: str = Field(min_length=1)
+    """States that the ruleset is not legal advice."""
+    in_force: InForce
+    governing_date: Literal["offense_date", "decision_date", "more_favourable"]
+    """Which date selects the law: the offence date, the decision date, or whichever of the two
+    versions is more favourable to the person (the milder later law)."""
+    governing_date_reason: str = Field(min_length=1)
+    """Why that date governs, with its authority, in one or two sentences."""
+    alternatives: Literal["provided", "none"] = "provided"
+    no_alternative: NoAlternative | None = None
+    notes: list[str] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+    facts: dict[Ident, FactDecl] = Field(default_factory=dict)
+    unsettled: dict[Ident, Unsettled] = Field(default_factory=dict)
+    parameters: dict[Ident, Parameter] = Field(default_factory=dict)
+    definitions: dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\([a-z][a-z0-9_]*\))?$")], str
+    ] = Field(default_factory=dict)
+    """Named sub-conditions or terms, usable by name in any condition. A name with one
+    parameter, ``listed_charge(c)``, is used on a list item: ``some c in charges satisfies
+    listed_charge(c)``."""
+    statute_families: dict[str, list[str]] = Field(default_factory=dict)
+    """Code families and the spellings courts record for them, e.g. ``HSC: [HS, H&S]``."""
+    offences: list[Offence] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
