@@ -461,6 +461,7 @@ def _result(
         decided_by=measure.decided_by,
         outcome=verdict.outcome,  # type: ignore[arg-type]
         reason=reason,
+        deciding_criteria=[c.id for c in verdict.deciding],
         citation=_cite(measure.cite),
         guidance_based=guidance,
         in_force=_period(measure.in_force),
@@ -525,7 +526,7 @@ def _undated(ruleset: Ruleset, measure: MeasureDef, governing: GoverningDate, ba
     collector.add_missing(basis, _QUESTIONS[basis], measure.id)
     return MeasureResult(
         id=measure.id, ruleset=ruleset.id, title=measure.title, kind=measure.kind, stage=measure.stage,
-        decided_by=measure.decided_by, outcome="undetermined",
+        decided_by=measure.decided_by, outcome="undetermined", deciding_criteria=[],
         reason=f"Undetermined — the {basis.replace('_', ' ')} is not given, so the law in force cannot be selected.",
         citation=_cite(measure.cite), guidance_based=measure.cite.guidance, in_force=_period(measure.in_force),
         governing_date=governing, criteria=[], notes=list(measure.notes),
@@ -545,7 +546,7 @@ def _unselected(selected: _Selected, collector: _Collector) -> list[MeasureResul
             continue
         out.append(MeasureResult(
             id=measure.id, ruleset=latest.id, title=measure.title, kind=measure.kind, stage=measure.stage,
-            decided_by=measure.decided_by, outcome="not_applicable",
+            decided_by=measure.decided_by, outcome="not_applicable", deciding_criteria=[],
             reason=f"Not applicable: {selected.because}.", citation=_cite(measure.cite),
             guidance_based=measure.cite.guidance, in_force=_period(measure.in_force),
             governing_date=governing, criteria=[], notes=list(measure.notes)))

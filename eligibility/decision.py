@@ -81,6 +81,9 @@ class MeasureResult(BaseModel):
     outcome: Outcome
     reason: str
     """One line saying why, naming the criteria that decided the outcome."""
+    deciding_criteria: list[str]
+    """Ids of the criteria that decided the outcome: those out of scope, not met, excluding
+    or unknown. Empty when every condition is met or the measure is not in force."""
     citation: CitationOut
     guidance_based: bool
     """True when any criterion that decided the outcome rests on guidance rather than law."""

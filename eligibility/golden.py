@@ -1,0 +1,155 @@
+"""Golden cases: facts in, expected outcomes and the criteria that decide them out.
+
+A golden file lives beside its ruleset in ``rulesets/<jurisdiction>/cases/*.yaml``::
+
+    cases:
+      - name: A felony conviction one day inside the five-year window excludes diversion
+        case: {case_id: …, jurisdiction: US-CA, …}
+        expect:
+          pc1000_pretrial_diversion:
+            outcome: ineligible
+            because: [no_felony_conviction_within_5_years]   # exactly the deciding criteria
+            criteria: {consents: met}                           # optional extra statuses
+        missing_facts: [priors[0].felony]                       # optional, exact
+        unsettled: [five_year_boundary_day]                     # optional, exact
+
+``because`` lists exactly the criteria the decision names as deciding the outcome, so a test
+fails when a different criterion (or an extra one) is behind the same outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from eligibility._yaml import YamlError, load_yaml
+from eligibility.case import Case, parse_case, problems_from_validation
+from eligibility.decision import Decision
+from eligibility.errors import CaseError, Problem, RulesetError
+
+_CONFIG = ConfigDict(extra="forbid", frozen=True)
+
+
+class MeasureExpect(BaseModel):
+    """What a golden case expects of one measure."""
+
+    model_config = _CONFIG
+
+    outcome: Literal["entitled", "eligible", "ineligible", "not_applicable", "undetermined"]
+    because: list[str] | None = None
+    criteria: dict[str, Literal["met", "not_met", "unknown"]] = Field(default_factory=dict)
+
+
+class GoldenCase(BaseModel):
+    """One golden case as written in the file."""
+
+    model_config = _CONFIG
+
+    name: str = Field(min_length=1)
+    """The behaviour the case pins, as a sentence; it names the test."""
+    case: dict[str, Any]
+    expect: dict[str, MeasureExpect] = Field(min_length=1)
+    missing_facts: list[str] | None = None
+    unsettled: list[str] | None = None
+
+
+class GoldenFile(BaseModel):
+    """A file of golden cases."""
+
+    model_config = _CONFIG
+
+    cases: list[GoldenCase] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Golden:
+    """A parsed golden case ready to run."""
+
+    name: str
+    file: str
+    line: int | None
+    case: Case
+    spec: GoldenCase
+
+
+def load_golden(path: Path) -> list[Golden]:
+    """Load a golden file; raise :class:`RulesetError` naming every problem."""
+    file = str(path)
+    try:
+        loaded = load_yaml(path.read_text(encoding="utf-8"), file)
+    except YamlError as exc:
+        raise RulesetError([exc.problem]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesetError([Problem(f"cannot read the file: {exc}", file=file)]) from None
+    try:
+        parsed = GoldenFile.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise RulesetError(
+            [loaded.problem(_path(p.location or ""), p.message) for p in problems_from_validation(exc)]
+        ) from None
+    out, problems = [], []
+    for i, spec in enumerate(parsed.cases):
+        mark = loaded.mark(("cases", i))
+        try:
+            case = parse_case(spec.case, f"{file} (case {i + 1})")
+        except CaseError as exc:
+            problems.extend(
+                loaded.problem(("cases", i, "case", *_path(p.location or "")), p.message) for p in exc.problems
+            )
+            continue
+        out.append(Golden(spec.name, file, mark.line if mark else None, case, spec))
+    if problems:
+        raise RulesetError(problems)
+    return out
+
+
+def _path(location: str) -> tuple[str | int, ...]:
+    parts: list[str | int] = []
+    for chunk in location.replace("]", "").split("."):
+        name, *indexes = chunk.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(i) for i in indexes if i.isdigit())
+    return tuple(parts)
+
+
+def compare(golden: Golden, decision: Decision) -> list[str]:
+    """Differences between what ``golden`` expects and ``decision``; empty when it passes."""
+    diffs = []
+    by_id = {m.id: m for m in decision.measures}
+    for measure_id, want in sorted(golden.spec.expect.items()):
+        got = by_id.get(measure_id)
+        if got is None:
+            diffs.append(f"{measure_id}: no such measure in the decision (have: {', '.join(by_id)})")
+            continue
+        if got.outcome != want.outcome:
+            diffs.append(f"{measure_id}: expected outcome {want.outcome}, got {got.outcome} — {got.reason}")
+        if want.because is not None and sorted(want.because) != sorted(got.deciding_criteria):
+            diffs.append(
+                f"{measure_id}: expected deciding criteria {sorted(want.because)}, "
+                f"got {sorted(got.deciding_criteria)}"
+            )
+        statuses = {c.id: c.status for c in got.criteria}
+        statuses.update({u.id: u.status for c in got.criteria for u in c.unless})
+        for crit, status in sorted(want.criteria.items()):
+            if crit not in statuses:
+                diffs.append(f"{measure_id}.{crit}: no such criterion in the decision")
+            elif statuses[crit] != status:
+                diffs.append(f"{measure_id}.{crit}: expected {status}, got {statuses[crit]}")
+    if golden.spec.missing_facts is not None:
+        got_missing = sorted(f.fact for f in decision.missing_facts)
+        if sorted(golden.spec.missing_facts) != got_missing:
+            diffs.append(f"missing facts: expected {sorted(golden.spec.missing_facts)}, got {got_missing}")
+    if golden.spec.unsettled is not None:
+        got_unsettled = sorted(u.id for u in decision.unsettled)
+        if sorted(golden.spec.unsettled) != got_unsettled:
+            diffs.append(f"unsettled points: expected {sorted(golden.spec.unsettled)}, got {got_unsettled}")
+    return diffs
+
+
+def golden_files(root: Path) -> list[Path]:
+    """Every golden file under a rulesets folder."""
+    return sorted(root.glob("*/cases/*.yaml"))
