@@ -217,10 +217,25 @@ class Registry:
         """Known jurisdiction codes, sorted, as ISO 3166 in upper case."""
         return sorted(j.upper() for j in self.by_jurisdiction)
 
+    def groups_for(self, jurisdiction: str) -> dict[str, list[Ruleset]] | None:
+        """Rulesets (by id, all versions) that apply to a case filed under ``jurisdiction``:
+        its own, plus national ones that declare they apply in subdivisions."""
+        code = jurisdiction.lower()
+        own = self.by_jurisdiction.get(code, {})
+        parent = code.split("-")[0] if "-" in code else None
+        inherited = {
+            rid: versions
+            for rid, versions in self.by_jurisdiction.get(parent, {}).items()
+            if parent and versions[0].applies_in_subdivisions
+        }
+        if not own and not inherited:
+            return None
+        return {**inherited, **own}
+
     def evaluate(self, case: Case) -> Decision:
         """Screen one case against every ruleset of its jurisdiction."""
         code = case.jurisdiction.lower()
-        groups = self.by_jurisdiction.get(code)
+        groups = self.groups_for(code)
         if groups is None:
             raise UnknownJurisdictionError(case.jurisdiction, self.jurisdictions())
         self._check_declared_facts(case, groups)

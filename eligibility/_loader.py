@@ -224,6 +224,7 @@ class _Builder:
             measures=measures,
             content_hash=self.hash,
             path=self.loaded.file,
+            applies_in_subdivisions=m.applies_in_subdivisions,
         )
 
     # -- pieces ---------------------------------------------------------------------------

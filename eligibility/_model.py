@@ -174,6 +174,7 @@ class Ruleset:
     measures: tuple[MeasureDef, ...]
     content_hash: str
     path: str
+    applies_in_subdivisions: bool = False
 
     def criteria(self) -> tuple[CriterionDef, ...]:
         """Every criterion of every measure."""

@@ -235,6 +235,9 @@ class RulesetFile(BaseModel):
     versions is more favourable to the person (the milder later law)."""
     governing_date_reason: str = Field(min_length=1)
     """Why that date governs, with its authority, in one or two sentences."""
+    applies_in_subdivisions: bool = False
+    """True when this (national) law also applies to cases filed under a subdivision's code,
+    e.g. Canada's CDSA (``ca``) for a case in British Columbia (``CA-BC``)."""
     alternatives: Literal["provided", "none"] = "provided"
     no_alternative: NoAlternative | None = None
     notes: list[str] = Field(default_factory=list)
