@@ -248,6 +248,9 @@ class Registry:
             selected = self._select(versions, case)
             applied.append(_applied(selected))
             if selected.ruleset is None:
+                # Still check the case against the latest version, so a wrong statute or fact
+                # value is reported even when no version can be selected.
+                self._normalisers[id(versions[-1])].normalise(case)
                 measures.extend(_unselected(selected, collector))
                 continue
             ruleset = selected.ruleset

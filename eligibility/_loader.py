@@ -41,8 +41,8 @@ from eligibility._types import (
     parse_type,
     suggest,
 )
-from eligibility._yaml import Loaded, Mark, YamlError, load_yaml
-from eligibility.case import problems_from_validation
+from eligibility._yaml import Loaded, YamlError, load_yaml
+from eligibility.case import problems_from_validation, suggest_field
 from eligibility.errors import ConditionSyntaxError, Problem, RulesetError
 
 YamlPath = tuple[str | int, ...]
@@ -78,14 +78,13 @@ def load_ruleset_text(raw: bytes, file: str) -> Ruleset:
             path = _path_of(p.location or "")
             hint = None
             if p.message == "unknown field" and path:
-                allowed = _allowed_keys(path)
-                hint = suggest(str(path[-1]), allowed) if allowed else None
+                hint = suggest_field(S.RulesetFile, path)
             problems.append(loaded.problem(path, p.message, hint))
         raise RulesetError(problems) from None
     builder = _Builder(model, loaded, hashlib.sha256(raw).hexdigest())
     ruleset = builder.build()
     if builder.problems:
-        raise RulesetError(builder.problems)
+        raise RulesetError(sorted(builder.problems, key=lambda p: (p.line or 0, p.column or 0)))
     return ruleset
 
 
@@ -97,37 +96,6 @@ def _path_of(location: str) -> YamlPath:
             parts.append("from" if name == "from_" else name)
         parts.extend(int(i) for i in indexes if i.isdigit())
     return tuple(parts)
-
-
-def _allowed_keys(path: YamlPath) -> list[str]:
-    """Field names allowed at the mapping that holds ``path[-1]`` (for did-you-mean hints)."""
-    model: Any = S.RulesetFile
-    for part in path[:-1]:
-        if isinstance(part, int):
-            continue
-        info = getattr(model, "model_fields", {}).get(part) or getattr(model, "model_fields", {}).get(
-            part + "_"
-        )
-        if info is None:
-            return []
-        ann = info.annotation
-        model = _model_in(ann)
-        if model is None:
-            return []
-    fields = getattr(model, "model_fields", {})
-    return [f.alias or name for name, f in fields.items()]
-
-
-def _model_in(annotation: Any) -> Any:
-    from typing import get_args
-
-    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 class _Builder:
@@ -442,7 +410,7 @@ class _Builder:
         try:
             return E.parse(text)
         except ConditionSyntaxError as exc:
-            line, col = _offset(self.loaded.mark(path), exc.line, exc.column)
+            line, col = self.loaded.position_in_scalar(path, exc.line, exc.column)
             self.problems.append(
                 Problem(exc.message, file=self.loaded.file, line=line, column=col,
                         location=_render(path), hint=exc.hint)
@@ -451,7 +419,7 @@ class _Builder:
 
     def _type_problem(self, exc: TypeCheckError, path: YamlPath) -> None:
         p = exc.problem
-        line, col = _offset(self.loaded.mark(path), p.line or 1, p.column or 1)
+        line, col = self.loaded.position_in_scalar(path, p.line or 1, p.column or 1)
         self.problems.append(
             Problem(p.message, file=self.loaded.file, line=line, column=col, location=_render(path), hint=p.hint)
         )
@@ -466,18 +434,6 @@ def _render(path: YamlPath) -> str:
     from eligibility._yaml import render_path
 
     return render_path(path)
-
-
-def _offset(mark: Mark | None, line: int, column: int) -> tuple[int | None, int | None]:
-    """Map a position inside a condition string to a position in the file."""
-    if mark is None:
-        return None, None
-    if mark.style in ("|", ">"):
-        return mark.line + line, None
-    quote = 1 if mark.style in ('"', "'") else 0
-    if line == 1:
-        return mark.line, mark.column + quote + column - 1
-    return mark.line + line - 1, None
 
 
 def _substitute(node: E.Node, lookup: Any) -> E.Node:

@@ -32,6 +32,44 @@ class Loaded:
     data: Any
     marks: dict[Path, Mark]
     file: str
+    text: str = ""
+
+    def _value(self, path: Path) -> Any:
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def position_in_scalar(self, path: Path, line: int, column: int) -> tuple[int | None, int | None]:
+        """File position of (line, column) inside the string scalar at ``path``."""
+        mark = self.marks.get(path)
+        if mark is None:
+            return None, None
+        if mark.style in ("|", ">"):
+            # Block scalars are folded or re-indented; find the offending token in the file.
+            value = self._value(path)
+            parsed = value.split("\n") if isinstance(value, str) else []
+            if not 0 < line <= len(parsed):
+                return mark.line, None
+            token = parsed[line - 1][column - 1 :].split(" ")[0] or parsed[line - 1].strip()
+            before = parsed[line - 1][: column - 1].count(token)
+            lines = self.text.splitlines()
+            for number in range(mark.line, len(lines)):
+                raw = lines[number]
+                if token and token in raw:
+                    if before:
+                        before -= raw.count(token)
+                        if before >= 0:
+                            continue
+                    return number + 1, raw.index(token) + 1
+            return mark.line, None
+        quote = 1 if mark.style in ('"', "'") else 0
+        if line == 1:
+            return mark.line, mark.column + quote + column - 1
+        return mark.line + line - 1, None
 
     def mark(self, path: Path) -> Mark | None:
         """Position of ``path``, or of its nearest ancestor that has one."""
@@ -95,7 +133,7 @@ def load_yaml(text: str, file: str) -> Loaded:
         raise YamlError(exc.problem) from None
     finally:
         loader.dispose()
-    return Loaded(data, marks, file)
+    return Loaded(data, marks, file, text)
 
 
 class YamlError(ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -172,6 +172,45 @@ def _message(err: Mapping[str, Any]) -> str:
     return str(err.get("msg", "invalid value"))
 
 
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def suggest_field(model: Any, path: tuple[str | int, ...]) -> str | None:
+    """``did you mean …?`` for an unknown field at ``path`` inside ``model``, if one is close."""
+    import difflib
+
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = model.model_fields
+        info = fields.get(part) or fields.get(part + "_") or next(
+            (f for f in fields.values() if f.alias == part), None
+        )
+        model = _model_in(info.annotation) if info else None
+        if model is None:
+            return None
+    allowed = [f.alias or name for name, f in model.model_fields.items()]
+    close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def _path_of(location: str) -> tuple[str | int, ...]:
+    parts: list[str | int] = []
+    for chunk in location.replace("]", "").split("."):
+        name, *indexes = chunk.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(i) for i in indexes if i.isdigit())
+    return tuple(parts)
+
+
 def problems_from_validation(exc: ValidationError, prefix: str = "") -> list[Problem]:
     """Turn a pydantic error into one :class:`Problem` per field, naming the field path."""
     problems = []
@@ -221,7 +260,14 @@ def parse_case(data: Any, source: str = "<case>") -> Case:
         return Case.model_validate_json(text)
     except ValidationError as exc:
         problems = [
-            Problem(p.message, file=source, location=p.location)
+            Problem(
+                p.message,
+                file=source,
+                location=p.location,
+                hint=suggest_field(Case, _path_of(p.location or ""))
+                if p.message == "unknown field"
+                else None,
+            )
             for p in problems_from_validation(exc)
         ]
         raise CaseError(problems) from None

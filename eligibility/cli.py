@@ -16,6 +16,7 @@ No traceback is printed for these; set ``ELIGIBILITY_DEBUG=1`` to see one for ex
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import os
@@ -114,10 +115,12 @@ def check(
     """Screen one case and explain every measure's outcome."""
     registry = _registry(rulesets, evaluator)
     parsed = _read_case(case)
+    source = "<stdin>" if case == "-" else case
     try:
         decision = registry.evaluate(parsed)
     except CaseError as exc:
-        _fail(EXIT_CASE, exc.problems, "the case cannot be evaluated")
+        located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
+        _fail(EXIT_CASE, located, "the case cannot be evaluated")
     except RulesetError as exc:
         _fail(EXIT_RULESET, exc.problems, "a ruleset cannot be compiled")
     except EngineError as exc:
