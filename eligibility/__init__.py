@@ -15,7 +15,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from eligibility._evaluate import Registry, default_rulesets_dir, engine_version, shipped_rulesets_dir
+from eligibility._evaluate import Registry, default_rulesets_dir, shipped_rulesets_dir
+from eligibility._evaluate import engine_version as _engine_version
 from eligibility._loader import load_ruleset
 from eligibility._model import Ruleset
 from eligibility.case import Case, Charge, Person, Prior, Quantity, parse_case, parse_case_json
@@ -53,7 +54,7 @@ def load_rulesets(root: str | Path | None = None) -> Registry:
     return Registry.load(root)
 
 
-__version__ = engine_version()
+__version__ = _engine_version()
 
 __all__ = [
     "Case",

@@ -343,6 +343,9 @@ def parse(text: str) -> Node:
         message, hint = _describe(exc)
         line = getattr(exc, "line", 1)
         column = getattr(exc, "column", 1)
+        if message == "the condition ends too early":
+            lines = text.rstrip().split("\n")
+            line, column = len(lines), len(lines[-1]) + 1
         raise ConditionSyntaxError(
             message, line if line > 0 else 1, column if column > 0 else 1, hint
         ) from None
