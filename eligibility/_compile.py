@@ -164,6 +164,22 @@ class Plan:
     derived_case: dict[str, E.Node] = field(default_factory=dict)
     derived_item: dict[str, dict[str, tuple[str, E.Node]]] = field(default_factory=dict)
     """List name → derived field → (bound variable, term)."""
+    complete: bool = False
+    """A plan for cases whose quantified fields are all known: it omits the "not false"
+    witnesses, which only matter when a list item or a field a quantifier reads is unknown."""
+    quantified_case_fields: set[str] = field(default_factory=set)
+    """Case-level fields read inside quantifier bodies."""
+
+    def is_complete(self, fact: Mapping[str, Any]) -> bool:
+        """True when every field a quantifier reads is present in the encoded case."""
+        if any(f not in fact for f in self.quantified_case_fields):
+            return False
+        for list_name, item_fields in self.list_fields.items():
+            wanted = item_fields | set(self.derived_item.get(list_name, {}))
+            for row in fact.get("c_" + list_name, ()):
+                if len(row) < len(wanted) or any(f not in row for f in wanted):
+                    return False
+        return True
 
     def encode_case(self, facts: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
         """The durable fact for one case: only the fields the rules read, None left out."""
@@ -201,10 +217,11 @@ class Plan:
 class Compiler:
     """Compiles every criterion of one ruleset under one set of parameter values."""
 
-    def __init__(self, ruleset: Ruleset, params: Mapping[str, Any]) -> None:
+    def __init__(self, ruleset: Ruleset, params: Mapping[str, Any], complete: bool = False) -> None:
         self.ruleset = ruleset
         self.params = params
-        self.plan = Plan()
+        self.complete = complete
+        self.plan = Plan(complete=complete)
         self._derived: dict[tuple[str | None, E.Node], str] = {}
         self._missing: dict[str, str] = {}
 
@@ -250,10 +267,11 @@ class Compiler:
         index = len(self.plan.atoms)
         self.plan.list_fields.setdefault(list_name, set())
         body = self.body(node.body, node.var, list_name)
+        c = self.complete
         if node.kind == "some":
-            true_dnf, not_false_dnf = _dnf(body, "T"), _dnf(body, "NF")
+            true_dnf, not_false_dnf = _dnf(body, "T", c), _dnf(body, "NF", c)
         else:  # every x: P  ==  not (some x: not P)
-            true_dnf, not_false_dnf = _dnf(body, "F"), _dnf(body, "NT")
+            true_dnf, not_false_dnf = _dnf(body, "F", c), _dnf(body, "NT", c)
         case_fields = {"c_" + list_name}
         for dnf in (true_dnf, not_false_dnf):
             if len(dnf) > MAX_CLAUSES:
@@ -271,6 +289,7 @@ class Compiler:
             Atom(index, node.kind, frozenset(case_fields), list_name=list_name)
         )
         self._missing_rule("c_" + list_name)
+        self.plan.quantified_case_fields.update(case_fields - {"c_" + list_name})
         for tag, dnf in (("T", true_dnf), ("N", not_false_dnf)):
             for k, clause in enumerate(dnf):
                 name = f"a{index}{tag.lower()}{k}"
@@ -295,6 +314,8 @@ class Compiler:
 
     def literal(self, node: E.Node, scope: tuple[str, str] | None) -> Literal | Formula:
         """A comparison leaf as a :class:`Literal` (or a constant when it has no fields)."""
+        if isinstance(node, E.Name) and node.name in self.ruleset.unsettled:
+            return ("const", None)  # an open point of law is unknown, whatever the case says
         if isinstance(node, (E.Name, E.Attr)):  # a boolean fact used as a condition
             node = E.Cmp("==", node, E.Lit(True), line=node.line, column=node.column)
         if isinstance(node, E.Cmp):
@@ -400,18 +421,21 @@ def _kids(node: E.Node) -> list[E.Node]:
 
 # -- three-valued DNF --------------------------------------------------------------------------
 
-def _dnf(f: Formula, want: str) -> DNF:
-    """DNF of a formula's truth state: ``T`` true, ``F`` false, ``NT`` not true, ``NF`` not false."""
+def _dnf(f: Formula, want: str, complete: bool = False) -> DNF:
+    """DNF of a formula's truth state: ``T`` true, ``F`` false, ``NT`` not true, ``NF`` not false.
+
+    With ``complete``, fields are known to be present, so "a field is missing" never holds and
+    only unknown constants (unsettled points of law) can make a literal unknown."""
     kind = f[0]
     if kind == "const":
         value = f[1]
         holds = {"T": value is True, "F": value is False, "NT": value is not True, "NF": value is not False}[want]
         return [frozenset()] if holds else []
     if kind == "not":
-        return _dnf(f[1], {"T": "F", "F": "T", "NT": "NF", "NF": "NT"}[want])
+        return _dnf(f[1], {"T": "F", "F": "T", "NT": "NF", "NF": "NT"}[want], complete)
     if kind in ("and", "or"):
         conj = (kind == "and") == (want in ("T", "NF"))
-        parts = [_dnf(g, want) for g in f[1]]
+        parts = [_dnf(g, want, complete) for g in f[1]]
         if not conj:
             return _prune([c for part in parts for c in part])
         out: DNF = [frozenset()]
@@ -421,7 +445,7 @@ def _dnf(f: Formula, want: str) -> DNF:
                 raise CompileError(f"condition expands to more than {MAX_CLAUSES * 4} clauses")
         return out
     lit: Literal = f[1]
-    missing = [frozenset({Prim("M", missing=fld)}) for fld in sorted(lit.fields())]
+    missing = [] if complete else [frozenset({Prim("M", missing=fld)}) for fld in sorted(lit.fields())]
     if want == "T":
         return [frozenset({Prim("T", lit)})]
     if want == "F":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 from collections.abc import Iterable, Mapping
@@ -76,6 +77,7 @@ _ITEM_PATH = {"offense": "statute", "quantity_g": "quantity", "quantity_ml": "qu
 _RANK = {"entitled": 4, "eligible": 3, "undetermined": 2, "ineligible": 1, "not_applicable": 0}
 
 
+@functools.cache
 def engine_version() -> str:
     """The installed eligibility version."""
     try:
@@ -133,8 +135,10 @@ class DurableEngine:
         self._compiled: dict[tuple[Any, ...], tuple[Plan, Any]] = {}
         self._lock = threading.Lock()
 
-    def compiled(self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any]) -> tuple[Plan, Any]:
-        full = (id(ruleset), ruleset.content_hash, *key)
+    def compiled(
+        self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any], complete: bool = False
+    ) -> tuple[Plan, Any]:
+        full = (id(ruleset), ruleset.content_hash, complete, *key)
         hit = self._compiled.get(full)
         if hit is not None:
             return hit
@@ -142,7 +146,7 @@ class DurableEngine:
             hit = self._compiled.get(full)
             if hit is None:
                 try:
-                    plan = Compiler(ruleset, params).compile()
+                    plan = Compiler(ruleset, params, complete).compile()
                 except CompileError as exc:
                     raise RulesetError([Problem(str(exc), file=ruleset.path)]) from None
                 hit = (plan, self._factory(plan, ruleset.id))
@@ -153,7 +157,11 @@ class DurableEngine:
         self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any], facts: Facts
     ) -> dict[str, bool | None]:
         plan, handle = self.compiled(ruleset, key, params)
-        fired = handle.fired(plan.encode_case(facts.values, params))
+        fact = plan.encode_case(facts.values, params)
+        if plan.is_complete(fact):
+            # Every quantified field is known: the smaller two-valued plan gives the same verdicts.
+            plan, handle = self.compiled(ruleset, key, params, complete=True)
+        fired = handle.fired(fact)
         atoms = atom_values(plan, fired)
         return {k: fold(f, atoms) for k, f in plan.formulas.items()}
 
@@ -411,17 +419,16 @@ def _status(v: bool | None) -> Literal["met", "not_met", "unknown"]:
     return "unknown" if v is None else ("met" if v else "not_met")
 
 
-def _criterion(
-    c: CriterionDef, verdicts: Mapping[str, bool | None], ev: Evaluator, unsettled: Mapping[str, Any]
-) -> CriterionResult:
+def _criterion(c: CriterionDef, verdicts: Mapping[str, bool | None], ev: Evaluator) -> CriterionResult:
     return CriterionResult(
         id=c.id,
         role=c.role,  # type: ignore[arg-type]
         status=_status(verdicts[c.key]),
         text=c.text,
         citation=_cite(c.cite),
-        facts=[FactRead(fact=k, value=_out(v)) for k, v in sorted(ev.reads(c.condition).items()) if k not in unsettled],
-        unless=[_criterion(u, verdicts, ev, unsettled) for u in c.unless],
+        facts=[FactRead(fact=k, value=_out(v))
+               for k, v in sorted(ev.reads(c.read_names, dict(c.read_lists)).items())],
+        unless=[_criterion(u, verdicts, ev) for u in c.unless],
     )
 
 
@@ -460,7 +467,7 @@ def _result(
         criteria: list[CriterionResult] = []
     else:
         criteria = [
-            _criterion(c, verdicts, ev, ruleset.unsettled)
+            _criterion(c, verdicts, ev)
             for c in (*measure.applies_to, *measure.requires, *measure.excluded_if)
         ]
         reason = _reason(measure, verdict, verdicts)
@@ -599,6 +606,7 @@ def _summary(jurisdiction: str, case_id: str, measures: list[MeasureResult]) -> 
     return f"{jurisdiction} case {case_id}: " + ("; ".join(parts) if parts else "no measures") + "."
 
 
+@functools.cache
 def _durable_version() -> str:
     try:
         return metadata.version("durable-rules")

@@ -6,6 +6,7 @@ where one exists, a suggestion.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Iterator, Mapping
@@ -29,6 +30,7 @@ from eligibility._model import (
     Ruleset,
     UnsettledDef,
 )
+from eligibility._reference import facts_read
 from eligibility._statutes import StatuteTable
 from eligibility._types import (
     CASE_FIELDS,
@@ -367,9 +369,7 @@ class _Builder:
                 unless = tuple(
                     crit(u, "unless", (*epath, "unless", k)) for k, u in enumerate(ex.unless)
                 )
-                excluded.append(
-                    CriterionDef(base.key, base.id, base.role, base.text, base.cite, base.source_text, base.condition, unless)
-                )
+                excluded.append(dataclasses.replace(base, unless=unless))
             period = self._period(ms.in_force, (*path, "in_force")) if ms.in_force else None
             if period and (period.start < in_force.start and (period.until is None or period.until >= in_force.start)) is False and period.until is not None and period.until < in_force.start:
                 self.error((*path, "in_force"), "the measure is never in force while the ruleset is")
@@ -404,7 +404,9 @@ class _Builder:
             except TypeCheckError as exc:
                 self._type_problem(exc, (*path, "condition"))
         key = f"{measure}.{c.id}"
-        return CriterionDef(key, c.id, role, c.text, cite, c.condition, node)
+        names, lists = facts_read(node, frozenset(self.m.unsettled) | frozenset(self.m.parameters))
+        return CriterionDef(key, c.id, role, c.text, cite, c.condition, node,
+                            read_names=names, read_lists=tuple(lists.items()))
 
     def _parse(self, text: str, path: YamlPath) -> E.Node | None:
         try:

@@ -62,6 +62,10 @@ class CriterionDef:
     source_text: str
     condition: E.Node
     unless: tuple[CriterionDef, ...] = ()
+    read_names: tuple[str, ...] = ()
+    """Case-level facts the condition reads (parameters and unsettled points excluded)."""
+    read_lists: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Per list the condition ranges over, the item fields it reads."""
 
 
 @dataclass(frozen=True)

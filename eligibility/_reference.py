@@ -167,58 +167,49 @@ class Evaluator:
             out |= self.missing(child, env)
         return out
 
-    def reads(self, node: E.Node) -> dict[str, Any]:
-        """Every fact the condition reads, with its value (``None`` when missing)."""
+    def reads(self, names: tuple[str, ...], lists: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+        """Values of the facts a condition reads (see :func:`facts_read`); ``None`` when missing."""
         out: dict[str, Any] = {}
-        self._reads(node, {}, out)
+        for name in names:
+            value = self.facts.get(name)
+            out[name] = f"{len(value)} record(s)" if isinstance(value, tuple) else value
+        for list_name, fields in lists.items():
+            items = self.facts.get(list_name)
+            if items is None:
+                out[list_name] = None
+                continue
+            if not items:
+                out[list_name] = "none"
+            for i, item in enumerate(items):
+                for f in fields:
+                    out[f"{list_name}[{i}].{f}"] = item.get(f)
         return out
 
-    def _reads(self, node: E.Node, env: Env, out: dict[str, Any]) -> None:
-        # Only the parts that decided the value are reported: for a true `or`, its true
-        # operands; for a false `and`, its false operands; likewise for quantifiers.
-        if isinstance(node, E.Name):
-            if node.name not in env and node.name not in self.params:
-                value = self.facts.get(node.name)
-                if isinstance(value, tuple):
-                    out[node.name] = f"{len(value)} record(s)"
-                else:
-                    out[node.name] = value
+
+def facts_read(node: E.Node, skip: frozenset[str]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """Case-level names and, per list, the item fields a condition reads (``skip``: parameters
+    and unsettled points, which are not facts)."""
+    names: set[str] = set()
+    lists: dict[str, set[str]] = {}
+
+    def walk(n: E.Node, bound: Mapping[str, str]) -> None:
+        if isinstance(n, E.Name):
+            if n.name not in bound and n.name not in skip:
+                names.add(n.name)
             return
-        if isinstance(node, E.Attr):
-            obj = self.value(node.obj, env)
-            if isinstance(obj, Bound):
-                out[f"{obj.list_name}[{obj.index}].{node.name}"] = obj.item.get(node.name)
+        if isinstance(n, E.Attr) and isinstance(n.obj, E.Name) and n.obj.name in bound:
+            lists.setdefault(bound[n.obj.name], set()).add(n.name)
             return
-        if isinstance(node, E.BoolOp):
-            value = self.value(node, env)
-            decisive = (node.op == "or" and value is True) or (node.op == "and" and value is False)
-            for child in node.operands:
-                if not decisive or self.value(child, env) is value:
-                    self._reads(child, env, out)
+        if isinstance(n, (E.Quant, E.Count)):
+            assert isinstance(n.collection, E.Name)
+            lists.setdefault(n.collection.name, set())
+            walk(n.body, {**bound, n.var: n.collection.name})
             return
-        if isinstance(node, (E.Quant, E.Count)):
-            assert isinstance(node.collection, E.Name)
-            name = node.collection.name
-            items = self.facts.get(name)
-            if items is None:
-                out[name] = None
-                return
-            if not items:
-                out[name] = "none"
-            value = self.value(node, env) if isinstance(node, E.Quant) else None
-            wanted = None
-            if isinstance(node, E.Quant) and value is not None:
-                # some: true because of true items; every: false because of false items.
-                wanted = value if node.kind == "some" else (None if value else False)
-                if node.kind == "some" and value is False:
-                    wanted = None
-            for i, item in enumerate(items):
-                inner = {**env, node.var: Bound(name, i, item)}
-                if wanted is None or self.value(node.body, inner) is wanted:
-                    self._reads(node.body, inner, out)
-            return
-        for child in _children(node):
-            self._reads(child, env, out)
+        for child in _children(n):
+            walk(child, bound)
+
+    walk(node, {})
+    return tuple(sorted(names)), {k: tuple(sorted(v)) for k, v in sorted(lists.items())}
 
 
 def _children(node: E.Node) -> list[E.Node]:
