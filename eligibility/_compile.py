@@ -47,6 +47,7 @@ class CompileError(Exception):
 
 # -- operands and literals ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Operand:
     """``kind`` is ``case`` (a top-level field), ``item`` (a field of the ranged item) or ``lit``."""
@@ -79,14 +80,23 @@ class Prim:
 Clause = frozenset[Prim]
 DNF = list[Clause]
 
-_NEGATE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", "<=": ">", ">": "<=", "in": "notin", "notin": "in"}
+_NEGATE = {
+    "==": "!=",
+    "!=": "==",
+    "<": ">=",
+    ">=": "<",
+    "<=": ">",
+    ">": "<=",
+    "in": "notin",
+    "notin": "in",
+}
 _FLIP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _DURABLE_OP = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 
 
 def encode(value: Any) -> Any:
     """A runtime value as durable-rules sees it."""
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, Decimal):
         return int(value * SCALE)
@@ -130,6 +140,7 @@ def _condition(lit: Literal, negate: bool) -> dict[str, Any]:
 
 
 # -- formulas over atoms -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Atom:
@@ -285,15 +296,15 @@ class Compiler:
                         case_fields.add(prim.missing[1])
                     elif prim.literal is not None:
                         case_fields.update(n for k, n in prim.literal.fields() if k == "case")
-        self.plan.atoms.append(
-            Atom(index, node.kind, frozenset(case_fields), list_name=list_name)
-        )
+        self.plan.atoms.append(Atom(index, node.kind, frozenset(case_fields), list_name=list_name))
         self._missing_rule("c_" + list_name)
         self.plan.quantified_case_fields.update(case_fields - {"c_" + list_name})
         for tag, dnf in (("T", true_dnf), ("N", not_false_dnf)):
             for k, clause in enumerate(dnf):
                 name = f"a{index}{tag.lower()}{k}"
-                self.plan.rules[name] = {"all": [{"m": {"$and": [TAG, *_clause_conditions(clause, list_name)]}}]}
+                self.plan.rules[name] = {
+                    "all": [{"m": {"$and": [TAG, *_clause_conditions(clause, list_name)]}}]
+                }
                 self.plan.witnesses[name] = (index, tag)
         return ("atom", index)
 
@@ -322,7 +333,10 @@ class Compiler:
             left, right = self.operand(node.left, scope), self.operand(node.right, scope)
             op = node.op
             if left.kind == "lit" and right.kind == "lit":
-                return ("const", Evaluator({}, {}).value(E.Cmp(op, E.Lit(left.value), E.Lit(right.value)), {}))
+                return (
+                    "const",
+                    Evaluator({}, {}).value(E.Cmp(op, E.Lit(left.value), E.Lit(right.value)), {}),
+                )
             if left.kind == "lit" or (left.kind == "case" and right.kind == "item"):
                 left, right, op = right, left, _FLIP[op]
             if left.kind == "item" and right.kind == "item":
@@ -332,6 +346,8 @@ class Compiler:
             left, right = self.operand(node.left, scope), self.operand(node.right, scope)
             if right.kind != "lit":
                 raise CompileError("`in` needs a list of values on its right")
+            if right.value == ():
+                return ("const", node.negated)  # nothing is in an empty list, known or not
             if left.kind == "lit":
                 return ("const", (left.value in right.value) != node.negated)
             return Literal("notin" if node.negated else "in", left, right)
@@ -354,7 +370,12 @@ class Compiler:
                 # No value in force on this date: the fact-like name stays unknown.
                 return self._case_field("p_" + node.name, node.name)
             return self._case_field("c_" + node.name, node.name)
-        if isinstance(node, E.Attr) and scope and isinstance(node.obj, E.Name) and node.obj.name == scope[0]:
+        if (
+            isinstance(node, E.Attr)
+            and scope
+            and isinstance(node.obj, E.Name)
+            and node.obj.name == scope[0]
+        ):
             self.plan.list_fields.setdefault(scope[1], set()).add(node.name)
             return Operand("item", node.name)
         if isinstance(node, E.ListLit):
@@ -421,6 +442,7 @@ def _kids(node: E.Node) -> list[E.Node]:
 
 # -- three-valued DNF --------------------------------------------------------------------------
 
+
 def _dnf(f: Formula, want: str, complete: bool = False) -> DNF:
     """DNF of a formula's truth state: ``T`` true, ``F`` false, ``NT`` not true, ``NF`` not false.
 
@@ -429,7 +451,12 @@ def _dnf(f: Formula, want: str, complete: bool = False) -> DNF:
     kind = f[0]
     if kind == "const":
         value = f[1]
-        holds = {"T": value is True, "F": value is False, "NT": value is not True, "NF": value is not False}[want]
+        holds = {
+            "T": value is True,
+            "F": value is False,
+            "NT": value is not True,
+            "NF": value is not False,
+        }[want]
         return [frozenset()] if holds else []
     if kind == "not":
         return _dnf(f[1], {"T": "F", "F": "T", "NT": "NF", "NF": "NT"}[want], complete)
@@ -445,7 +472,9 @@ def _dnf(f: Formula, want: str, complete: bool = False) -> DNF:
                 raise CompileError(f"condition expands to more than {MAX_CLAUSES * 4} clauses")
         return out
     lit: Literal = f[1]
-    missing = [] if complete else [frozenset({Prim("M", missing=fld)}) for fld in sorted(lit.fields())]
+    missing = (
+        [] if complete else [frozenset({Prim("M", missing=fld)}) for fld in sorted(lit.fields())]
+    )
     if want == "T":
         return [frozenset({Prim("T", lit)})]
     if want == "F":
@@ -496,6 +525,7 @@ def _clause_conditions(clause: Clause, list_name: str) -> list[dict[str, Any]]:
 
 
 # -- folding fired rules into verdicts ---------------------------------------------------------
+
 
 def atom_values(plan: Plan, fired: set[str]) -> list[bool | None]:
     """Kleene value of every atom from the set of fired rule names."""

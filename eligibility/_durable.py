@@ -11,6 +11,7 @@ per handle keeps assert → drain → retract atomic, so threads may share a han
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -52,7 +53,9 @@ def _check_field_names(plan: Plan) -> None:
     for name in plan.missing_rules.values():
         names.add(name)
     if len(names) > _MAX_FIELDS:
-        raise EngineError(f"the ruleset reads {len(names)} fields; durable-rules allows {_MAX_FIELDS}")
+        raise EngineError(
+            f"the ruleset reads {len(names)} fields; durable-rules allows {_MAX_FIELDS}"
+        )
     seen: dict[int, str] = {}
     for name in sorted(names):
         other = seen.setdefault(fnv1a_32(name), name)
@@ -106,7 +109,7 @@ class DurableRuleset:
                 try:
                     _dre.abandon_action(self._handle, state)
                     _dre.delete_state(self._handle, _SLOT)
-                except Exception:  # noqa: S110 - the original error is the one to report
+                except Exception:
                     pass
                 if isinstance(exc, EngineError):
                     raise
@@ -129,7 +132,5 @@ class DurableRuleset:
                     self._handle = None
 
     def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
-        try:
+        with contextlib.suppress(Exception):
             self.close()
-        except Exception:  # noqa: S110
-            pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 import threading
 from collections.abc import Iterable, Mapping
@@ -33,7 +34,13 @@ from eligibility.decision import (
     RulesetApplied,
     UnsettledPoint,
 )
-from eligibility.errors import CaseError, EngineError, Problem, RulesetError, UnknownJurisdictionError
+from eligibility.errors import (
+    CaseError,
+    EngineError,
+    Problem,
+    RulesetError,
+    UnknownJurisdictionError,
+)
 
 EvaluatorName = Literal["durable-rules", "reference"]
 
@@ -72,8 +79,13 @@ _ITEM_QUESTIONS = {
     "violent": "Was it a violent offence?",
     "serious_or_violent_felony": "Was it a serious or violent felony?",
 }
-_ITEM_PATH = {"offense": "statute", "quantity_g": "quantity", "quantity_ml": "quantity",
-              "quantity_units": "quantity", "custody_days": "custody"}
+_ITEM_PATH = {
+    "offense": "statute",
+    "quantity_g": "quantity",
+    "quantity_ml": "quantity",
+    "quantity_units": "quantity",
+    "custody_days": "custody",
+}
 _RANK = {"entitled": 4, "eligible": 3, "undetermined": 2, "ineligible": 1, "not_applicable": 0}
 
 
@@ -102,6 +114,7 @@ def default_rulesets_dir() -> Path:
 
 
 # -- engines -----------------------------------------------------------------------------------
+
 
 class _Engine(Protocol):
     name: EvaluatorName
@@ -136,7 +149,11 @@ class DurableEngine:
         self._lock = threading.Lock()
 
     def compiled(
-        self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any], complete: bool = False
+        self,
+        ruleset: Ruleset,
+        key: tuple[Any, ...],
+        params: Mapping[str, Any],
+        complete: bool = False,
     ) -> tuple[Plan, Any]:
         full = (id(ruleset), ruleset.content_hash, complete, *key)
         hit = self._compiled.get(full)
@@ -168,6 +185,7 @@ class DurableEngine:
 
 # -- the registry ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Selected:
     ruleset: Ruleset | None
@@ -180,7 +198,9 @@ class _Selected:
 class Registry:
     """The loaded rulesets, grouped by jurisdiction, and the front door for evaluation."""
 
-    def __init__(self, rulesets: Iterable[Ruleset], evaluator: EvaluatorName = "durable-rules") -> None:
+    def __init__(
+        self, rulesets: Iterable[Ruleset], evaluator: EvaluatorName = "durable-rules"
+    ) -> None:
         self.rulesets = tuple(rulesets)
         self.by_jurisdiction: dict[str, dict[str, list[Ruleset]]] = {}
         for r in self.rulesets:
@@ -189,22 +209,34 @@ class Registry:
         for groups in self.by_jurisdiction.values():
             for versions in groups.values():
                 versions.sort(key=lambda r: r.in_force.start)
-                for a, b in zip(versions, versions[1:], strict=False):
+                for a, b in itertools.pairwise(versions):
                     if a.in_force.until is None or a.in_force.until >= b.in_force.start:
-                        problems.append(Problem(
-                            f"versions of ruleset {a.id} overlap: {a.path} and {b.path}",
-                            file=b.path, hint="end the earlier version the day before the later one starts"))
+                        problems.append(
+                            Problem(
+                                f"versions of ruleset {a.id} overlap: {a.path} and {b.path}",
+                                file=b.path,
+                                hint="end the earlier version the day before the later one starts",
+                            )
+                        )
                     if a.governing_date != b.governing_date:
-                        problems.append(Problem(
-                            f"versions of ruleset {a.id} disagree on the governing date", file=b.path))
+                        problems.append(
+                            Problem(
+                                f"versions of ruleset {a.id} disagree on the governing date",
+                                file=b.path,
+                            )
+                        )
         if problems:
             raise RulesetError(problems)
         self.evaluator: EvaluatorName = evaluator
-        self._engine: _Engine = DurableEngine() if evaluator == "durable-rules" else ReferenceEngine()
+        self._engine: _Engine = (
+            DurableEngine() if evaluator == "durable-rules" else ReferenceEngine()
+        )
         self._normalisers = {id(r): Normaliser(r) for r in self.rulesets}
 
     @classmethod
-    def load(cls, root: str | Path | None = None, evaluator: EvaluatorName = "durable-rules") -> Registry:
+    def load(
+        cls, root: str | Path | None = None, evaluator: EvaluatorName = "durable-rules"
+    ) -> Registry:
         """Load every ruleset under ``root`` (default: the shipped rulesets), all problems at once."""
         base = Path(root) if root is not None else default_rulesets_dir()
         if not base.is_dir():
@@ -218,7 +250,9 @@ class Registry:
         if problems:
             raise RulesetError(problems)
         if not rulesets:
-            raise RulesetError([Problem("no ruleset files (<jurisdiction>/*.yaml) found", file=str(base))])
+            raise RulesetError(
+                [Problem("no ruleset files (<jurisdiction>/*.yaml) found", file=str(base))]
+            )
         return cls(rulesets, evaluator)
 
     def jurisdictions(self) -> list[str]:
@@ -230,11 +264,11 @@ class Registry:
         its own, plus national ones that declare they apply in subdivisions."""
         code = jurisdiction.lower()
         own = self.by_jurisdiction.get(code, {})
-        parent = code.split("-")[0] if "-" in code else None
+        parent = code.split("-")[0] if "-" in code else ""
         inherited = {
             rid: versions
             for rid, versions in self.by_jurisdiction.get(parent, {}).items()
-            if parent and versions[0].applies_in_subdivisions
+            if versions[0].applies_in_subdivisions
         }
         if not own and not inherited:
             return None
@@ -264,15 +298,21 @@ class Registry:
             ruleset = selected.ruleset
             facts = self._normalisers[id(ruleset)].normalise(case)
             assumptions.extend(
-                AssumptionOut(fact=f"facts.{a.fact}", ruleset=ruleset.id, value=_out(a.value), reason=a.reason)
+                AssumptionOut(
+                    fact=f"facts.{a.fact}", ruleset=ruleset.id, value=_out(a.value), reason=a.reason
+                )
                 for a in facts.assumptions
             )
             measures.extend(self._measures(ruleset, selected, case, facts, collector))
         return Decision(
             case_id=case.case_id,
             jurisdiction=code.upper(),
-            engine=EngineInfo(name="eligibility", version=engine_version(), evaluator=self.evaluator,
-                              durable_rules=_durable_version()),
+            engine=EngineInfo(
+                name="eligibility",
+                version=engine_version(),
+                evaluator=self.evaluator,
+                durable_rules=_durable_version(),
+            ),
             rulesets=applied,
             measures=measures,
             missing_facts=collector.missing_facts(),
@@ -288,12 +328,18 @@ class Registry:
             if name not in declared:
                 from eligibility._types import suggest
 
-                problems.append(Problem(
-                    f"unknown fact `{name}` for {case.jurisdiction.upper()}",
-                    location=f"facts.{name}",
-                    hint=suggest(name, sorted(declared)) or (
-                        "declared facts: " + ", ".join(sorted(declared)) if declared else "this jurisdiction declares no facts"),
-                ))
+                problems.append(
+                    Problem(
+                        f"unknown fact `{name}` for {case.jurisdiction.upper()}",
+                        location=f"facts.{name}",
+                        hint=suggest(name, sorted(declared))
+                        or (
+                            "declared facts: " + ", ".join(sorted(declared))
+                            if declared
+                            else "this jurisdiction declares no facts"
+                        ),
+                    )
+                )
         if problems:
             raise CaseError(problems)
 
@@ -304,33 +350,71 @@ class Registry:
             return self._more_favourable(versions, case, reason)
         day = case.offense_date if basis == "offense_date" else case.decision_date
         if day is None:
-            return _Selected(None, versions, basis, None, f"{basis} is not given, so the law in force cannot be selected")
+            return _Selected(
+                None,
+                versions,
+                basis,
+                None,
+                f"{basis} is not given, so the law in force cannot be selected",
+            )
         for r in versions:
             if r.in_force.contains(day):
-                return _Selected(r, versions, basis, day, f"in force on {day} ({basis.replace('_', ' ')}): {reason}")
-        return _Selected(None, versions, basis, day, f"no version is in force on {day} ({basis.replace('_', ' ')})")
+                return _Selected(
+                    r,
+                    versions,
+                    basis,
+                    day,
+                    f"in force on {day} ({basis.replace('_', ' ')}): {reason}",
+                )
+        return _Selected(
+            None,
+            versions,
+            basis,
+            day,
+            f"no version is in force on {day} ({basis.replace('_', ' ')})",
+        )
 
     def _more_favourable(self, versions: tuple[Ruleset, ...], case: Case, reason: str) -> _Selected:
         options = []
-        for basis, day in (("offense_date", case.offense_date), ("decision_date", case.decision_date)):
+        for basis, day in (
+            ("offense_date", case.offense_date),
+            ("decision_date", case.decision_date),
+        ):
             if day is None:
-                return _Selected(None, versions, basis, None,
-                                 f"{basis} is not given, so the more favourable law cannot be chosen")
+                return _Selected(
+                    None,
+                    versions,
+                    basis,
+                    None,
+                    f"{basis} is not given, so the more favourable law cannot be chosen",
+                )
             found = next((r for r in versions if r.in_force.contains(day)), None)
             options.append((basis, day, found))
         (b1, d1, r1), (b2, d2, r2) = options
         if r1 is r2:
             if r1 is None:
                 return _Selected(None, versions, b1, d1, f"no version is in force on {d1} or {d2}")
-            return _Selected(r1, versions, b1, d1, f"the same version is in force on both dates: {reason}")
+            return _Selected(
+                r1, versions, b1, d1, f"the same version is in force on both dates: {reason}"
+            )
         if r1 is None or r2 is None:
             basis, day, r = (b2, d2, r2) if r1 is None else (b1, d1, r1)
-            return _Selected(r, versions, basis, day, f"the only version in force on either date: {reason}")
+            return _Selected(
+                r, versions, basis, day, f"the only version in force on either date: {reason}"
+            )
         s1 = self._score(r1, b1, case)
         s2 = self._score(r2, b2, case)
         if s2 > s1:
-            return _Selected(r2, versions, b2, d2, f"the later law (in force on {d2}) is more favourable: {reason}")
-        return _Selected(r1, versions, b1, d1, f"the law in force on {d1} is at least as favourable: {reason}")
+            return _Selected(
+                r2,
+                versions,
+                b2,
+                d2,
+                f"the later law (in force on {d2}) is more favourable: {reason}",
+            )
+        return _Selected(
+            r1, versions, b1, d1, f"the law in force on {d1} is at least as favourable: {reason}"
+        )
 
     def _score(self, ruleset: Ruleset, basis: str, case: Case) -> tuple[int, ...]:
         facts = self._normalisers[id(ruleset)].normalise(case)
@@ -347,17 +431,21 @@ class Registry:
             basis = measure.governing_date or selected.basis
             day = case.offense_date if basis == "offense_date" else case.decision_date
             governing = GoverningDate(
-                basis=basis if basis != "more_favourable" else "offense_date",  # type: ignore[arg-type]
+                basis=basis if basis != "more_favourable" else "offense_date",
                 date=day.isoformat() if day else None,
-                reason=(f"this measure is governed by the {basis.replace('_', ' ')}"
-                        if measure.governing_date else selected.because),
+                reason=(
+                    f"this measure is governed by the {basis.replace('_', ' ')}"
+                    if measure.governing_date
+                    else selected.because
+                ),
             )
             if day is None:
                 out.append(_undated(ruleset, measure, governing, basis, collector))
                 continue
             in_force = measure.in_force is None or measure.in_force.contains(day)
             key = tuple(
-                (name, p.values.index(v)) for name, p in sorted(ruleset.parameters.items())
+                (name, p.values.index(v))
+                for name, p in sorted(ruleset.parameters.items())
                 if (v := p.value_on(day)) is not None
             )
             if key not in cache:
@@ -366,11 +454,16 @@ class Registry:
             verdicts = cache[key]
             verdict = decide(measure, verdicts, in_force)
             ev = Evaluator(facts.values, ruleset.parameters_on(day))
-            out.append(_result(ruleset, measure, verdict, verdicts, ev, governing, day, in_force, collector))
+            out.append(
+                _result(
+                    ruleset, measure, verdict, verdicts, ev, governing, day, in_force, collector
+                )
+            )
         return out
 
 
 # -- assembling the decision -------------------------------------------------------------------
+
 
 class _Collector:
     """Gathers missing facts and unsettled points across measures, in a stable order."""
@@ -390,7 +483,9 @@ class _Collector:
             entry[1].append(measure)
 
     def missing_facts(self) -> list[MissingFact]:
-        return [MissingFact(fact=k, question=q, decides=m) for k, (q, m) in sorted(self.missing.items())]
+        return [
+            MissingFact(fact=k, question=q, decides=m) for k, (q, m) in sorted(self.missing.items())
+        ]
 
     def unsettled_points(self) -> list[UnsettledPoint]:
         return [
@@ -419,15 +514,19 @@ def _status(v: bool | None) -> Literal["met", "not_met", "unknown"]:
     return "unknown" if v is None else ("met" if v else "not_met")
 
 
-def _criterion(c: CriterionDef, verdicts: Mapping[str, bool | None], ev: Evaluator) -> CriterionResult:
+def _criterion(
+    c: CriterionDef, verdicts: Mapping[str, bool | None], ev: Evaluator
+) -> CriterionResult:
     return CriterionResult(
         id=c.id,
-        role=c.role,  # type: ignore[arg-type]
+        role=c.role,
         status=_status(verdicts[c.key]),
         text=c.text,
         citation=_cite(c.cite),
-        facts=[FactRead(fact=k, value=_out(v))
-               for k, v in sorted(ev.reads(c.read_names, dict(c.read_lists)).items())],
+        facts=[
+            FactRead(fact=k, value=_out(v))
+            for k, v in sorted(ev.reads(c.read_names, dict(c.read_lists)).items())
+        ],
         unless=[_criterion(u, verdicts, ev) for u in c.unless],
     )
 
@@ -446,7 +545,10 @@ def _missing_path(name: str, ruleset: Ruleset) -> tuple[str, str] | None:
         question = f"For {noun} {index + 1}: {_ITEM_QUESTIONS.get(fld, f'what is its {fld}?')}"
         return f"{head}.{_ITEM_PATH.get(fld, fld)}", question
     if name in ruleset.parameters:
-        return f"parameter {name}", "The ruleset has no value for this parameter on the governing date."
+        return (
+            f"parameter {name}",
+            "The ruleset has no value for this parameter on the governing date.",
+        )
     return _CASE_PATH.get(name, name), _QUESTIONS.get(name, f"What is {name}?")
 
 
@@ -484,7 +586,7 @@ def _result(
         kind=measure.kind,
         stage=measure.stage,
         decided_by=measure.decided_by,
-        outcome=verdict.outcome,  # type: ignore[arg-type]
+        outcome=verdict.outcome,
         reason=reason,
         deciding_criteria=[c.id for c in verdict.deciding],
         citation=_cite(measure.cite),
@@ -497,8 +599,12 @@ def _result(
 
 
 def _collect_unknowns(
-    c: CriterionDef, verdicts: Mapping[str, bool | None], ev: Evaluator, ruleset: Ruleset,
-    measure: str, collector: _Collector,
+    c: CriterionDef,
+    verdicts: Mapping[str, bool | None],
+    ev: Evaluator,
+    ruleset: Ruleset,
+    measure: str,
+    collector: _Collector,
 ) -> None:
     nodes = [c] if verdicts[c.key] is None else []
     nodes += [u for u in c.unless if verdicts[u.key] is None]
@@ -511,16 +617,22 @@ def _collect_unknowns(
                 collector.add_missing(found[0], found[1], measure)
 
 
-def _reason(measure: MeasureDef, verdict: MeasureVerdict, verdicts: Mapping[str, bool | None]) -> str:
+def _reason(
+    measure: MeasureDef, verdict: MeasureVerdict, verdicts: Mapping[str, bool | None]
+) -> str:
     outcome = verdict.outcome
     if measure.when_met is None:
         if outcome == "undetermined":
-            return "Undetermined: unknown whether the case is covered — " + "; ".join(c.text for c in verdict.deciding)
+            return "Undetermined: unknown whether the case is covered — " + "; ".join(
+                c.text for c in verdict.deciding
+            )
         if verdict.deciding:
             return "Not covered by this provision: " + "; ".join(c.text for c in verdict.deciding)
         return f"No alternative provided by law: {measure.no_alternative_text} ({measure.cite.label()})"
     if outcome == "not_applicable":
-        return "Does not apply to this case — not met: " + "; ".join(c.text for c in verdict.deciding)
+        return "Does not apply to this case — not met: " + "; ".join(
+            c.text for c in verdict.deciding
+        )
     if outcome == "ineligible":
         parts = []
         for c in verdict.deciding:
@@ -546,15 +658,30 @@ def _period(p: Any) -> dict[str, str | None] | None:
     return {"from": p.start.isoformat(), "until": p.until.isoformat() if p.until else None}
 
 
-def _undated(ruleset: Ruleset, measure: MeasureDef, governing: GoverningDate, basis: str,
-             collector: _Collector) -> MeasureResult:
+def _undated(
+    ruleset: Ruleset,
+    measure: MeasureDef,
+    governing: GoverningDate,
+    basis: str,
+    collector: _Collector,
+) -> MeasureResult:
     collector.add_missing(basis, _QUESTIONS[basis], measure.id)
     return MeasureResult(
-        id=measure.id, ruleset=ruleset.id, title=measure.title, kind=measure.kind, stage=measure.stage,
-        decided_by=measure.decided_by, outcome="undetermined", deciding_criteria=[],
+        id=measure.id,
+        ruleset=ruleset.id,
+        title=measure.title,
+        kind=measure.kind,
+        stage=measure.stage,
+        decided_by=measure.decided_by,
+        outcome="undetermined",
+        deciding_criteria=[],
         reason=f"Undetermined — the {basis.replace('_', ' ')} is not given, so the law in force cannot be selected.",
-        citation=_cite(measure.cite), guidance_based=measure.cite.guidance, in_force=_period(measure.in_force),
-        governing_date=governing, criteria=[], notes=list(measure.notes),
+        citation=_cite(measure.cite),
+        guidance_based=measure.cite.guidance,
+        in_force=_period(measure.in_force),
+        governing_date=governing,
+        criteria=[],
+        notes=list(measure.notes),
     )
 
 
@@ -564,17 +691,32 @@ def _unselected(selected: _Selected, collector: _Collector) -> list[MeasureResul
     out = []
     for measure in latest.measures:
         governing = GoverningDate(
-            basis=selected.basis if selected.basis != "more_favourable" else "offense_date",  # type: ignore[arg-type]
-            date=selected.day.isoformat() if selected.day else None, reason=selected.because)
+            basis=selected.basis if selected.basis != "more_favourable" else "offense_date",
+            date=selected.day.isoformat() if selected.day else None,
+            reason=selected.because,
+        )
         if selected.day is None:
             out.append(_undated(latest, measure, governing, governing.basis, collector))
             continue
-        out.append(MeasureResult(
-            id=measure.id, ruleset=latest.id, title=measure.title, kind=measure.kind, stage=measure.stage,
-            decided_by=measure.decided_by, outcome="not_applicable", deciding_criteria=[],
-            reason=f"Not applicable: {selected.because}.", citation=_cite(measure.cite),
-            guidance_based=measure.cite.guidance, in_force=_period(measure.in_force),
-            governing_date=governing, criteria=[], notes=list(measure.notes)))
+        out.append(
+            MeasureResult(
+                id=measure.id,
+                ruleset=latest.id,
+                title=measure.title,
+                kind=measure.kind,
+                stage=measure.stage,
+                decided_by=measure.decided_by,
+                outcome="not_applicable",
+                deciding_criteria=[],
+                reason=f"Not applicable: {selected.because}.",
+                citation=_cite(measure.cite),
+                guidance_based=measure.cite.guidance,
+                in_force=_period(measure.in_force),
+                governing_date=governing,
+                criteria=[],
+                notes=list(measure.notes),
+            )
+        )
     return out
 
 

@@ -244,7 +244,9 @@ class _Build(Transformer[Token, Node]):
         return ListLit(tuple(c for c in children if c is not None), **_pos(meta))
 
     def path(self, meta: Any, children: list[Token]) -> Node:
-        node: Node = Name(str(children[0]), line=children[0].line or 0, column=children[0].column or 0)
+        node: Node = Name(
+            str(children[0]), line=children[0].line or 0, column=children[0].column or 0
+        )
         for tok in children[1:]:
             node = Attr(node, str(tok), line=tok.line or 0, column=tok.column or 0)
         return node
@@ -295,9 +297,7 @@ def _describe(exc: UnexpectedInput) -> tuple[str, str | None]:
         tok = exc.token
         if tok.type == "$END":
             return "the condition ends too early", "check for a missing operand or closing bracket"
-        expected = sorted(
-            e.lstrip("_").lower() for e in exc.expected if not e.startswith("__ANON")
-        )
+        expected = sorted(e.lstrip("_").lower() for e in exc.expected if not e.startswith("__ANON"))
         hint = "expected one of: " + ", ".join(expected[:8]) if expected else None
         return f"unexpected {str(tok)!r}", hint
     return "cannot parse the condition", None

@@ -56,12 +56,9 @@ def quantise(value: Decimal) -> Decimal:
 
 
 def completed_years(birth: dt.date, day: dt.date) -> int:
-    """Age in completed years on ``day`` (a 29 February birthday completes on 28 February)."""
-    years = day.year - birth.year
-    if (day.month, day.day) < (birth.month, birth.day):
-        if not (birth.month == 2 and birth.day == 29 and day.month == 2 and day.day == 28):
-            years -= 1
-    return years
+    """Age in completed years on ``day``, by calendar comparison: a year is completed on the
+    birthday itself, and a 29 February birthday is completed on 1 March in common years."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def _quantity(q: Quantity | None) -> dict[str, Decimal]:
@@ -134,11 +131,10 @@ class Normaliser:
         if not same and p.statute is not None:
             base = {"statute": p.statute}
         custody: int | None = None
-        if p.custody is not None:
-            if all(period.end is not None for period in p.custody):
-                custody = sum(
-                    (period.end - period.start).days + 1 for period in p.custody if period.end
-                )
+        if p.custody is not None and all(period.end is not None for period in p.custody):
+            custody = sum(
+                (period.end - period.start).days + 1 for period in p.custody if period.end
+            )
         own = _drop_none(
             {
                 "jurisdiction": p.jurisdiction.lower() if p.jurisdiction else jurisdiction,
@@ -173,9 +169,16 @@ class Normaliser:
             birth = person.birth_date
             if birth is not None and case.offense_date is not None:
                 if birth > case.offense_date:
-                    problems.append(Problem("the birth date is after the offence date", location="person.birth_date"))
+                    problems.append(
+                        Problem(
+                            "the birth date is after the offence date", location="person.birth_date"
+                        )
+                    )
                 values["age_at_offense"] = Decimal(completed_years(birth, case.offense_date))
-                if person.age_at_offense is not None and person.age_at_offense != values["age_at_offense"]:
+                if (
+                    person.age_at_offense is not None
+                    and person.age_at_offense != values["age_at_offense"]
+                ):
                     problems.append(
                         Problem(
                             "age_at_offense does not match the birth date and offence date",
@@ -187,7 +190,9 @@ class Normaliser:
             if birth is not None and case.decision_date is not None:
                 values["age_at_decision"] = Decimal(completed_years(birth, case.decision_date))
         if case.charges is not None:
-            values["charges"] = tuple(self.charge(c, i, problems) for i, c in enumerate(case.charges))
+            values["charges"] = tuple(
+                self.charge(c, i, problems) for i, c in enumerate(case.charges)
+            )
         if case.priors is not None:
             values["priors"] = tuple(
                 self.prior(p, i, jurisdiction, problems) for i, p in enumerate(case.priors)
@@ -197,13 +202,17 @@ class Normaliser:
             raise CaseError(problems)
         return Facts(_drop_none(values), tuple(assumptions))
 
-    def _declared(self, case: Case, values: dict[str, Any], problems: list[Problem]) -> list[Assumption]:
+    def _declared(
+        self, case: Case, values: dict[str, Any], problems: list[Problem]
+    ) -> list[Assumption]:
         assumptions = []
         for name, decl in self.ruleset.facts.items():
             given = case.facts.get(name)
             if given is None:
                 if decl.assume is not None:
-                    values[name] = Decimal(str(decl.assume)) if decl.type == Scalar.NUMBER else decl.assume
+                    values[name] = (
+                        Decimal(str(decl.assume)) if decl.type == Scalar.NUMBER else decl.assume
+                    )
                     assumptions.append(Assumption(name, decl.assume, decl.assume_reason or ""))
                 continue
             converted = convert_fact(given, decl.type, decl.values)
@@ -226,7 +235,11 @@ def convert_fact(value: Any, kind: Scalar, allowed: tuple[str, ...] | None) -> A
         if not isinstance(value, str):
             return "!expected a date as YYYY-MM-DD"
         try:
-            return dt.date.fromisoformat(value) if len(value) == 10 else "!expected a date as YYYY-MM-DD"
+            return (
+                dt.date.fromisoformat(value)
+                if len(value) == 10
+                else "!expected a date as YYYY-MM-DD"
+            )
         except ValueError:
             return "!expected a date as YYYY-MM-DD"
     if not isinstance(value, str):

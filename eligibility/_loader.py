@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -34,12 +35,12 @@ from eligibility._reference import facts_read
 from eligibility._statutes import StatuteTable
 from eligibility._types import (
     CASE_FIELDS,
-    TypeProblem,
     Checker,
     ListOf,
     Scalar,
     Type,
     TypeCheckError,
+    TypeProblem,
     parse_type,
     suggest,
 )
@@ -56,7 +57,9 @@ def load_ruleset(path: str | Path) -> Ruleset:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RulesetError([Problem(f"cannot read the file: {exc.strerror}", file=str(path))]) from None
+        raise RulesetError(
+            [Problem(f"cannot read the file: {exc.strerror}", file=str(path))]
+        ) from None
     return load_ruleset_text(raw, str(path))
 
 
@@ -129,11 +132,17 @@ class _Builder:
         }
         parameters = self._parameters(in_force)
         names: dict[str, Type] = dict(CASE_FIELDS)
-        for kind, group in (("fact", facts), ("unsettled point", unsettled), ("parameter", parameters)):
+        for kind, group in (
+            ("fact", facts),
+            ("unsettled point", unsettled),
+            ("parameter", parameters),
+        ):
             for name in group:
                 if name in names:
-                    self.error((f"{kind}s" if kind != "unsettled point" else "unsettled", name),
-                               f"`{name}` is already the name of a case field, fact or parameter")
+                    self.error(
+                        (f"{kind}s" if kind != "unsettled point" else "unsettled", name),
+                        f"`{name}` is already the name of a case field, fact or parameter",
+                    )
         names.update({n: f.type for n, f in facts.items()})
         names.update({n: Scalar.BOOL for n in unsettled})
         names.update({n: p.type for n, p in parameters.items()})
@@ -143,7 +152,10 @@ class _Builder:
         measures = self._measures(in_force)
         if m.alternatives == "none":
             if m.no_alternative is None:
-                self.error(("alternatives",), "`alternatives: none` needs a `no_alternative` entry citing the law")
+                self.error(
+                    ("alternatives",),
+                    "`alternatives: none` needs a `no_alternative` entry citing the law",
+                )
             if m.measures:
                 self.error(("measures",), "a ruleset with `alternatives: none` lists no measures")
             if m.no_alternative is not None:
@@ -172,7 +184,11 @@ class _Builder:
             if m.no_alternative is not None:
                 self.error(("no_alternative",), "`no_alternative` is only for `alternatives: none`")
             if not m.measures:
-                self.error(("measures",), "the ruleset lists no measures", "or declare `alternatives: none`")
+                self.error(
+                    ("measures",),
+                    "the ruleset lists no measures",
+                    "or declare `alternatives: none`",
+                )
         return Ruleset(
             id=m.id,
             jurisdiction=m.jurisdiction,
@@ -224,10 +240,15 @@ class _Builder:
             if isinstance(f.missing, S.Assume):
                 assume, reason = f.missing.assume, f.missing.reason
                 if not _fits(assume, ftype) or (f.values and assume not in f.values):
-                    self.error(("facts", name, "missing", "assume"), f"the assumed value does not fit a {f.type} fact")
+                    self.error(
+                        ("facts", name, "missing", "assume"),
+                        f"the assumed value does not fit a {f.type} fact",
+                    )
             if f.values is not None and ftype != Scalar.STRING:
                 self.error(("facts", name, "values"), "`values` is only for string facts")
-            out[name] = FactDef(name, ftype, f.question, tuple(f.values) if f.values else None, assume, reason)
+            out[name] = FactDef(
+                name, ftype, f.question, tuple(f.values) if f.values else None, assume, reason
+            )
         return out
 
     def _parameters(self, in_force: Period) -> dict[str, ParameterDef]:
@@ -254,11 +275,15 @@ class _Builder:
             out[name] = ParameterDef(name, ptype, p.description, tuple(values))
         return out
 
-    def _check_coverage(self, name: str, values: list[DatedValue], in_force: Period, path: YamlPath) -> None:
+    def _check_coverage(
+        self, name: str, values: list[DatedValue], in_force: Period, path: YamlPath
+    ) -> None:
         day = in_force.start
-        for prev, nxt in zip(values, values[1:], strict=False):
+        for prev, nxt in itertools.pairwise(values):
             if prev.period.until is None or prev.period.until >= nxt.period.start:
-                self.error((*path, "values"), f"dated values of `{name}` overlap at {nxt.period.start}")
+                self.error(
+                    (*path, "values"), f"dated values of `{name}` overlap at {nxt.period.start}"
+                )
                 return
         for v in values:
             if v.period.start > day:
@@ -271,10 +296,12 @@ class _Builder:
             if v.period.until is None:
                 return
             day = max(day, v.period.until + dt.timedelta(days=1))
-        if in_force.until is None or day <= in_force.until:
-            if values:
-                self.error((*path, "values"), f"parameter `{name}` has no value from {day}",
-                           "its dated values must cover the ruleset's in_force period")
+        if (in_force.until is None or day <= in_force.until) and values:
+            self.error(
+                (*path, "values"),
+                f"parameter `{name}` has no value from {day}",
+                "its dated values must cover the ruleset's in_force period",
+            )
 
     def _definitions(self, names: Mapping[str, Type]) -> None:
         parsed: dict[str, tuple[str | None, E.Node]] = {}
@@ -282,7 +309,10 @@ class _Builder:
             name, _, rest = key.partition("(")
             param = rest.rstrip(")") or None
             if name in names or name in parsed:
-                self.error(("definitions", key), f"`{name}` is already the name of a case field, fact, parameter or definition")
+                self.error(
+                    ("definitions", key),
+                    f"`{name}` is already the name of a case field, fact, parameter or definition",
+                )
                 continue
             node = self._parse(text, ("definitions", key))
             if node is not None:
@@ -295,14 +325,19 @@ class _Builder:
             if name in stack:
                 raise _Cycle((*stack, name))
             if name not in done:
-                done[name] = _substitute(parsed[name][1], self._expander(parsed, resolve, (*stack, name)))
+                done[name] = _substitute(
+                    parsed[name][1], self._expander(parsed, resolve, (*stack, name))
+                )
             return done[name]
 
         for name in parsed:
             try:
                 resolve(name, ())
             except _Cycle as cyc:
-                self.error(("definitions", name), "definitions refer to each other in a loop: " + " → ".join(cyc.chain))
+                self.error(
+                    ("definitions", name),
+                    "definitions refer to each other in a loop: " + " → ".join(cyc.chain),
+                )
                 return
         self.expand = self._expander(parsed, resolve, ())
         for name, (param, _node) in parsed.items():
@@ -314,23 +349,32 @@ class _Builder:
                 self._type_problem(exc, ("definitions", name))
 
     @staticmethod
-    def _expander(parsed: Mapping[str, tuple[str | None, E.Node]], resolve: Any, stack: tuple[str, ...]) -> Any:
+    def _expander(
+        parsed: Mapping[str, tuple[str | None, E.Node]], resolve: Any, stack: tuple[str, ...]
+    ) -> Any:
         def lookup(node: E.Node) -> E.Node | None:
             if isinstance(node, E.Name):
                 entry = parsed.get(node.name)
                 if entry is None or entry[0] is not None:
                     return None
-                return resolve(node.name, stack)
+                found: E.Node | None = resolve(node.name, stack)
+                return found
             if isinstance(node, E.Call) and node.func in parsed:
                 param, _ = parsed[node.func]
                 if param is None or len(node.args) != 1:
-                    raise TypeCheckError(TypeProblem(
-                        f"`{node.func}` takes {'no' if param is None else 'one'} argument",
-                        node.line, node.column))
+                    raise TypeCheckError(
+                        TypeProblem(
+                            f"`{node.func}` takes {'no' if param is None else 'one'} argument",
+                            node.line,
+                            node.column,
+                        )
+                    )
                 body = resolve(node.func, stack)
                 assert body is not None and param is not None
                 arg = node.args[0]
-                return _substitute(body, lambda n: arg if isinstance(n, E.Name) and n.name == param else None)
+                return _substitute(
+                    body, lambda n: arg if isinstance(n, E.Name) and n.name == param else None
+                )
             return None
 
         return lookup
@@ -343,7 +387,9 @@ class _Builder:
             if o.citation:
                 self.cite(o.citation, ("offences", i, "citation"))
             out[o.code] = OffenceDef(o.code, o.title, o.category, o.class_, o.drug_related)
-        table = StatuteTable(((o.code, o.aliases) for o in self.m.offences), self.m.statute_families)
+        table = StatuteTable(
+            ((o.code, o.aliases) for o in self.m.offences), self.m.statute_families
+        )
         return out, table
 
     def _measures(self, in_force: Period) -> tuple[MeasureDef, ...]:
@@ -356,9 +402,13 @@ class _Builder:
             seen.add(ms.id)
             ids: set[str] = set()
 
-            def crit(c: S.Criterion, role: str, cpath: YamlPath, ids: set[str] = ids, mid: str = ms.id) -> CriterionDef:
+            def crit(
+                c: S.Criterion, role: str, cpath: YamlPath, ids: set[str] = ids, mid: str = ms.id
+            ) -> CriterionDef:
                 if c.id in ids:
-                    self.error((*cpath, "id"), f"duplicate criterion id `{c.id}` in measure `{mid}`")
+                    self.error(
+                        (*cpath, "id"), f"duplicate criterion id `{c.id}` in measure `{mid}`"
+                    )
                 ids.add(c.id)
                 return self._criterion(c, mid, role, cpath)
 
@@ -371,8 +421,19 @@ class _Builder:
                 )
                 excluded.append(dataclasses.replace(base, unless=unless))
             period = self._period(ms.in_force, (*path, "in_force")) if ms.in_force else None
-            if period and (period.start < in_force.start and (period.until is None or period.until >= in_force.start)) is False and period.until is not None and period.until < in_force.start:
-                self.error((*path, "in_force"), "the measure is never in force while the ruleset is")
+            if (
+                period
+                and (
+                    period.start < in_force.start
+                    and (period.until is None or period.until >= in_force.start)
+                )
+                is False
+                and period.until is not None
+                and period.until < in_force.start
+            ):
+                self.error(
+                    (*path, "in_force"), "the measure is never in force while the ruleset is"
+                )
             out.append(
                 MeasureDef(
                     id=ms.id,
@@ -383,8 +444,14 @@ class _Builder:
                     when_met=ms.when_met,
                     cite=self.cite(ms.citation, (*path, "citation")),
                     in_force=period,
-                    applies_to=tuple(crit(c, "scope", (*path, "applies_to", k)) for k, c in enumerate(ms.applies_to)),
-                    requires=tuple(crit(c, "requires", (*path, "requires", k)) for k, c in enumerate(ms.requires)),
+                    applies_to=tuple(
+                        crit(c, "scope", (*path, "applies_to", k))
+                        for k, c in enumerate(ms.applies_to)
+                    ),
+                    requires=tuple(
+                        crit(c, "requires", (*path, "requires", k))
+                        for k, c in enumerate(ms.requires)
+                    ),
                     excluded_if=tuple(excluded),
                     notes=tuple(ms.notes),
                     governing_date=ms.governing_date,
@@ -405,8 +472,17 @@ class _Builder:
                 self._type_problem(exc, (*path, "condition"))
         key = f"{measure}.{c.id}"
         names, lists = facts_read(node, frozenset(self.m.unsettled) | frozenset(self.m.parameters))
-        return CriterionDef(key, c.id, role, c.text, cite, c.condition, node,
-                            read_names=names, read_lists=tuple(lists.items()))
+        return CriterionDef(
+            key,
+            c.id,
+            role,
+            c.text,
+            cite,
+            c.condition,
+            node,
+            read_names=names,
+            read_lists=tuple(lists.items()),
+        )
 
     def _parse(self, text: str, path: YamlPath) -> E.Node | None:
         try:
@@ -414,8 +490,14 @@ class _Builder:
         except ConditionSyntaxError as exc:
             line, col = self.loaded.position_in_scalar(path, exc.line, exc.column)
             self.problems.append(
-                Problem(exc.message, file=self.loaded.file, line=line, column=col,
-                        location=_render(path), hint=exc.hint)
+                Problem(
+                    exc.message,
+                    file=self.loaded.file,
+                    line=line,
+                    column=col,
+                    location=_render(path),
+                    hint=exc.hint,
+                )
             )
             return None
 
@@ -423,7 +505,14 @@ class _Builder:
         p = exc.problem
         line, col = self.loaded.position_in_scalar(path, p.line or 1, p.column or 1)
         self.problems.append(
-            Problem(p.message, file=self.loaded.file, line=line, column=col, location=_render(path), hint=p.hint)
+            Problem(
+                p.message,
+                file=self.loaded.file,
+                line=line,
+                column=col,
+                location=_render(path),
+                hint=p.hint,
+            )
         )
 
 
@@ -459,19 +548,34 @@ def _substitute(node: E.Node, lookup: Any) -> E.Node:
         if isinstance(n, E.Not):
             return E.Not(go(n.operand, bound), line=n.line, column=n.column)
         if isinstance(n, E.BoolOp):
-            return E.BoolOp(n.op, tuple(go(o, bound) for o in n.operands), line=n.line, column=n.column)
+            return E.BoolOp(
+                n.op, tuple(go(o, bound) for o in n.operands), line=n.line, column=n.column
+            )
         if isinstance(n, E.Cmp):
             return E.Cmp(n.op, go(n.left, bound), go(n.right, bound), line=n.line, column=n.column)
         if isinstance(n, E.In):
-            return E.In(go(n.left, bound), go(n.right, bound), n.negated, line=n.line, column=n.column)
+            return E.In(
+                go(n.left, bound), go(n.right, bound), n.negated, line=n.line, column=n.column
+            )
         if isinstance(n, E.Arith):
-            return E.Arith(n.op, go(n.left, bound), go(n.right, bound), line=n.line, column=n.column)
+            return E.Arith(
+                n.op, go(n.left, bound), go(n.right, bound), line=n.line, column=n.column
+            )
         if isinstance(n, E.Quant):
             inner = bound | {n.var}
-            return E.Quant(n.kind, n.var, go(n.collection, bound), go(n.body, inner), line=n.line, column=n.column)
+            return E.Quant(
+                n.kind,
+                n.var,
+                go(n.collection, bound),
+                go(n.body, inner),
+                line=n.line,
+                column=n.column,
+            )
         if isinstance(n, E.Count):
             inner = bound | {n.var}
-            return E.Count(n.var, go(n.collection, bound), go(n.body, inner), line=n.line, column=n.column)
+            return E.Count(
+                n.var, go(n.collection, bound), go(n.body, inner), line=n.line, column=n.column
+            )
         return n
 
     return go(node, frozenset())
@@ -505,5 +609,4 @@ def _coerce(value: Any, t: Type) -> Any:
 
 def iter_ruleset_files(root: Path) -> Iterator[Path]:
     """Every ruleset file under ``root`` (``<jurisdiction>/*.yaml``, golden cases excluded)."""
-    for path in sorted(root.glob("*/*.yaml")):
-        yield path
+    yield from sorted(root.glob("*/*.yaml"))

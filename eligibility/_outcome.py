@@ -50,9 +50,11 @@ def decide(measure: MeasureDef, verdicts: Verdicts, in_force: bool) -> MeasureVe
     failed = tuple(r for r in measure.requires if verdicts[r.key] is False)
     if (excluded or failed) and not scope_unknown:
         return MeasureVerdict("ineligible", excluded + failed)
-    unknown = scope_unknown + tuple(
-        r for r in measure.requires if verdicts[r.key] is None
-    ) + tuple(e for e in measure.excluded_if if exclusion_applies(e, verdicts) is None)
+    unknown = (
+        scope_unknown
+        + tuple(r for r in measure.requires if verdicts[r.key] is None)
+        + tuple(e for e in measure.excluded_if if exclusion_applies(e, verdicts) is None)
+    )
     if unknown:
         return MeasureVerdict("undetermined", unknown)
     return MeasureVerdict(measure.when_met, ())

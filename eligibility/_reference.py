@@ -89,6 +89,8 @@ class Evaluator:
             return _compare(node.op, left, right)
         if isinstance(node, E.In):
             left, right = self.value(node.left, env), self.value(node.right, env)
+            if right == ():
+                return node.negated  # nothing is in an empty list, known or not
             if left is None or right is None:
                 return None
             return (left in right) != node.negated
@@ -186,7 +188,9 @@ class Evaluator:
         return out
 
 
-def facts_read(node: E.Node, skip: frozenset[str]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+def facts_read(
+    node: E.Node, skip: frozenset[str]
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     """Case-level names and, per list, the item fields a condition reads (``skip``: parameters
     and unsettled points, which are not facts)."""
     names: set[str] = set()

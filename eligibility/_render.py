@@ -82,7 +82,9 @@ def render_text(decision: Decision) -> str:
     if decision.unsettled:
         lines.append("Unsettled points of law (the sources do not decide these):")
         for u in decision.unsettled:
-            lines.append(f"  ? {u.id}: {u.text} [{_cite(u.citation)}]  (affects: {', '.join(u.decides)})")
+            lines.append(
+                f"  ? {u.id}: {u.text} [{_cite(u.citation)}]  (affects: {', '.join(u.decides)})"
+            )
         lines.append("")
     if decision.assumptions:
         lines.append("Assumptions applied:")

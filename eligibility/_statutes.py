@@ -16,7 +16,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-_SECTION = re.compile(r"(\d+(?:\.\d+)?)([A-Z]?)(?![A-Z0-9])((?:\s*\([A-Z0-9]{1,4}\))*)")
+_SECTION = re.compile(
+    r"(\d+(?:\.\d+)?(?:-[A-Z]{1,3}\b)?)([A-Z]?)(?![A-Z0-9])((?:\s*\([A-Z0-9]{1,4}\))*)"
+)
 _SUBS = re.compile(r"\(([A-Z0-9]{1,4})\)")
 _NOISE = re.compile(r"\b(SECTIONS?|SECTS?|SEC|SS|ART|ARTICLE)\b\.?")
 
@@ -36,23 +38,31 @@ class Citation:
 
 
 def parse_citation(text: str, families: Mapping[str, str]) -> Citation | None:
-    """Parse ``text``; ``families`` maps squashed spellings to canonical family names."""
+    """Parse ``text``; ``families`` maps squashed spellings to canonical family names.
+
+    Each number in the text is tried as the section, with the words before it (or, when there
+    are none, the first word after it) as the family: ``21 U.S.C. § 841(b)`` is family
+    ``21 U.S.C.`` and section 841 when the ruleset spells the family that way. Returns ``None``
+    unless the family is one of ``families``: a citation whose code family cannot be identified
+    is never matched by its section number alone."""
     upper = text.upper().replace("§", " ")
-    match = _SECTION.search(upper)
-    if not match:
-        return None
-    subs = ([match.group(2)] if match.group(2) else []) + _SUBS.findall(match.group(3))
-    before = squash(_NOISE.sub(" ", upper[: match.start()]))
-    after_words = re.findall(r"[A-Z&.]+", upper[match.end() :].split("-")[0].split(":")[0])
-    family_raw = before or (squash(after_words[0]) if after_words else "")
-    family = families.get(family_raw, family_raw)
-    return Citation(family, match.group(1), tuple(subs))
+    for match in _SECTION.finditer(upper):
+        before = squash(_NOISE.sub(" ", upper[: match.start()]))
+        after_words = re.findall(r"[A-Z&.]+", upper[match.end() :].split("-")[0].split(":")[0])
+        family_raw = before or (squash(after_words[0]) if after_words else "")
+        family = families.get(family_raw)
+        if family is not None:
+            subs = ([match.group(2)] if match.group(2) else []) + _SUBS.findall(match.group(3))
+            return Citation(family, match.group(1), tuple(subs))
+    return None
 
 
 class StatuteTable:
     """Looks up canonical offence codes for recorded citations."""
 
-    def __init__(self, codes: Iterable[tuple[str, Iterable[str]]], families: Mapping[str, Iterable[str]]) -> None:
+    def __init__(
+        self, codes: Iterable[tuple[str, Iterable[str]]], families: Mapping[str, Iterable[str]]
+    ) -> None:
         self.families: dict[str, str] = {}
         for canonical, spellings in families.items():
             for spelling in [canonical, *spellings]:

@@ -187,7 +187,9 @@ class Checker:
                 raise _fail(node, "a list must hold values of one type")
             elem = types.pop() if types else None
             if elem is not None and not isinstance(elem, Scalar):
-                raise _fail(node, "a list literal may hold only numbers, strings, dates or booleans")
+                raise _fail(
+                    node, "a list literal may hold only numbers, strings, dates or booleans"
+                )
             return ListOf(elem)
         if isinstance(node, E.Not):
             self._expect(node.operand, Scalar.BOOL, bound, in_item, "`not` needs")

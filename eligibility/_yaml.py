@@ -43,7 +43,9 @@ class Loaded:
                 return None
         return node
 
-    def position_in_scalar(self, path: Path, line: int, column: int) -> tuple[int | None, int | None]:
+    def position_in_scalar(
+        self, path: Path, line: int, column: int
+    ) -> tuple[int | None, int | None]:
         """File position of (line, column) inside the string scalar at ``path``."""
         mark = self.marks.get(path)
         if mark is None:

@@ -190,8 +190,10 @@ def suggest_field(model: Any, path: tuple[str | int, ...]) -> str | None:
         if isinstance(part, int):
             continue
         fields = model.model_fields
-        info = fields.get(part) or fields.get(part + "_") or next(
-            (f for f in fields.values() if f.alias == part), None
+        info = (
+            fields.get(part)
+            or fields.get(part + "_")
+            or next((f for f in fields.values() if f.alias == part), None)
         )
         model = _model_in(info.annotation) if info else None
         if model is None:

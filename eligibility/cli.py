@@ -45,21 +45,21 @@ app = typer.Typer(
 )
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     """Output formats."""
 
     text = "text"
     json = "json"
 
 
-class Evaluator(str, enum.Enum):
+class Evaluator(enum.StrEnum):
     """Which evaluator decides criteria."""
 
     durable = "durable-rules"
     reference = "reference"
 
 
-class SchemaKind(str, enum.Enum):
+class SchemaKind(enum.StrEnum):
     """Documents with a JSON Schema."""
 
     case = "case"
@@ -86,7 +86,7 @@ def _fail(code: int, problems: list[Problem], heading: str) -> NoReturn:
 
 def _registry(rulesets: Path | None, evaluator: Evaluator = Evaluator.durable) -> Registry:
     try:
-        return Registry.load(rulesets or default_rulesets_dir(), evaluator=evaluator.value)  # type: ignore[arg-type]
+        return Registry.load(rulesets or default_rulesets_dir(), evaluator=evaluator.value)
     except RulesetError as exc:
         _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
 
@@ -96,7 +96,11 @@ def _read_case(path: str) -> Case:
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
-        _fail(EXIT_CASE, [Problem(f"cannot read the case file: {exc.strerror}", file=source)], "cannot read the case")
+        _fail(
+            EXIT_CASE,
+            [Problem(f"cannot read the case file: {exc.strerror}", file=source)],
+            "cannot read the case",
+        )
     try:
         return parse_case_json(raw, source)
     except CaseError as exc:
@@ -106,7 +110,9 @@ def _read_case(path: str) -> Case:
 @app.command()
 def check(
     case: Annotated[str, typer.Argument(help="Case file (JSON), or - for standard input.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text for people, json for machines.")] = Format.text,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people, json for machines.")
+    ] = Format.text,
     rulesets: RulesetsOption = None,
     evaluator: Annotated[
         Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
@@ -163,8 +169,11 @@ def main() -> None:
     except Exception as exc:  # pragma: no cover - a bug; never show users a traceback
         if os.environ.get("ELIGIBILITY_DEBUG"):
             raise
-        typer.echo(f"error: internal error ({type(exc).__name__}); please report it. "
-                   "Set ELIGIBILITY_DEBUG=1 for details.", err=True)
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}); please report it. "
+            "Set ELIGIBILITY_DEBUG=1 for details.",
+            err=True,
+        )
         sys.exit(EXIT_ENGINE)
 
 

@@ -88,16 +88,21 @@ def load_golden(path: Path) -> list[Golden]:
         parsed = GoldenFile.model_validate(loaded.data)
     except ValidationError as exc:
         raise RulesetError(
-            [loaded.problem(_path(p.location or ""), p.message) for p in problems_from_validation(exc)]
+            [
+                loaded.problem(_path(p.location or ""), p.message)
+                for p in problems_from_validation(exc)
+            ]
         ) from None
-    out, problems = [], []
+    out: list[Golden] = []
+    problems: list[Problem] = []
     for i, spec in enumerate(parsed.cases):
         mark = loaded.mark(("cases", i))
         try:
             case = parse_case(spec.case, f"{file} (case {i + 1})")
         except CaseError as exc:
             problems.extend(
-                loaded.problem(("cases", i, "case", *_path(p.location or "")), p.message) for p in exc.problems
+                loaded.problem(("cases", i, "case", *_path(p.location or "")), p.message)
+                for p in exc.problems
             )
             continue
         out.append(Golden(spec.name, file, mark.line if mark else None, case, spec))
@@ -123,10 +128,14 @@ def compare(golden: Golden, decision: Decision) -> list[str]:
     for measure_id, want in sorted(golden.spec.expect.items()):
         got = by_id.get(measure_id)
         if got is None:
-            diffs.append(f"{measure_id}: no such measure in the decision (have: {', '.join(by_id)})")
+            diffs.append(
+                f"{measure_id}: no such measure in the decision (have: {', '.join(by_id)})"
+            )
             continue
         if got.outcome != want.outcome:
-            diffs.append(f"{measure_id}: expected outcome {want.outcome}, got {got.outcome} — {got.reason}")
+            diffs.append(
+                f"{measure_id}: expected outcome {want.outcome}, got {got.outcome} — {got.reason}"
+            )
         if want.because is not None and sorted(want.because) != sorted(got.deciding_criteria):
             diffs.append(
                 f"{measure_id}: expected deciding criteria {sorted(want.because)}, "
@@ -142,11 +151,15 @@ def compare(golden: Golden, decision: Decision) -> list[str]:
     if golden.spec.missing_facts is not None:
         got_missing = sorted(f.fact for f in decision.missing_facts)
         if sorted(golden.spec.missing_facts) != got_missing:
-            diffs.append(f"missing facts: expected {sorted(golden.spec.missing_facts)}, got {got_missing}")
+            diffs.append(
+                f"missing facts: expected {sorted(golden.spec.missing_facts)}, got {got_missing}"
+            )
     if golden.spec.unsettled is not None:
         got_unsettled = sorted(u.id for u in decision.unsettled)
         if sorted(golden.spec.unsettled) != got_unsettled:
-            diffs.append(f"unsettled points: expected {sorted(golden.spec.unsettled)}, got {got_unsettled}")
+            diffs.append(
+                f"unsettled points: expected {sorted(golden.spec.unsettled)}, got {got_unsettled}"
+            )
     return diffs
 
 

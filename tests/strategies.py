@@ -16,14 +16,53 @@ from eligibility import Registry
 from eligibility._model import Ruleset
 from eligibility._types import Scalar
 
-DROPPABLE_CHARGE = ["statute", "category", "substance", "quantity", "purpose", "violence", "weapon", "drug_related", "class"]
-DROPPABLE_PRIOR = [
-    "statute", "disposition", "offense_date", "disposition_date", "release_date", "custody",
-    "felony", "violent", "serious_or_violent_felony", "drug_related", "class", "category", "jurisdiction",
+DROPPABLE_CHARGE = [
+    "statute",
+    "category",
+    "substance",
+    "quantity",
+    "purpose",
+    "violence",
+    "weapon",
+    "drug_related",
+    "class",
 ]
-DROPPABLE_TOP = ["offense_date", "decision_date", "person", "consent", "admits_offense", "plea", "charges", "priors"]
+DROPPABLE_PRIOR = [
+    "statute",
+    "disposition",
+    "offense_date",
+    "disposition_date",
+    "release_date",
+    "custody",
+    "felony",
+    "violent",
+    "serious_or_violent_felony",
+    "drug_related",
+    "class",
+    "category",
+    "jurisdiction",
+]
+DROPPABLE_TOP = [
+    "offense_date",
+    "decision_date",
+    "person",
+    "consent",
+    "admits_offense",
+    "plea",
+    "charges",
+    "priors",
+]
 
-SUBSTANCES = ["methamphetamine", "cocaine", "cocaine base", "heroin", "cannabis", "phencyclidine", "fentanyl", "alcohol"]
+SUBSTANCES = [
+    "methamphetamine",
+    "cocaine",
+    "cocaine base",
+    "heroin",
+    "cannabis",
+    "phencyclidine",
+    "fentanyl",
+    "alcohol",
+]
 DISPOSITIONS = ["conviction", "caution", "warning", "diversion", "deferred_judgment", "dismissal"]
 CLASSES = ["felony", "misdemeanor", "infraction"]
 PURPOSES = ["personal_use", "sale", "supply", "cultivation", "transport"]
@@ -60,15 +99,21 @@ def charge(draw: st.DrawFn, codes: list[str]) -> dict[str, Any]:
     c: dict[str, Any] = {
         "statute": draw(st.sampled_from(codes)),
         "substance": draw(st.sampled_from(SUBSTANCES)),
-        "quantity": {"value": draw(st.sampled_from([0.1, 0.5, 1, 2.5, 14.99, 15, 15.01, 28.5, 100])),
-                     "unit": draw(st.sampled_from(["g", "mg", "kg", "oz", "plants", "units"]))},
+        "quantity": {
+            "value": draw(st.sampled_from([0.1, 0.5, 1, 2.5, 14.99, 15, 15.01, 28.5, 100])),
+            "unit": draw(st.sampled_from(["g", "mg", "kg", "oz", "plants", "units"])),
+        },
         "purpose": draw(st.sampled_from(PURPOSES)),
         "violence": draw(st.booleans()),
         "weapon": draw(st.booleans()),
         "drug_related": draw(st.booleans()),
         "class": draw(st.sampled_from(CLASSES)),
     }
-    return {k: v for k, v in c.items() if k not in draw(st.sets(st.sampled_from(DROPPABLE_CHARGE), max_size=4))}
+    return {
+        k: v
+        for k, v in c.items()
+        if k not in draw(st.sets(st.sampled_from(DROPPABLE_CHARGE), max_size=4))
+    }
 
 
 @st.composite
@@ -92,7 +137,11 @@ def prior(draw: st.DrawFn, codes: list[str], offense: dt.date, jurisdiction: str
         p["custody"] = [{"start": _iso(disposed), "end": _iso(released)}]
     if draw(st.integers(0, 9)) == 0:
         p["jurisdiction"] = "XX"
-    return {k: v for k, v in p.items() if k not in draw(st.sets(st.sampled_from(DROPPABLE_PRIOR), max_size=4))}
+    return {
+        k: v
+        for k, v in p.items()
+        if k not in draw(st.sets(st.sampled_from(DROPPABLE_PRIOR), max_size=4))
+    }
 
 
 def _fact_value(draw: st.DrawFn, kind: Scalar, values: tuple[str, ...] | None) -> Any:
@@ -116,11 +165,21 @@ def rulesets_of(registry: Registry, jurisdiction: str) -> list[Ruleset]:
 def full_case(draw: st.DrawFn, registry: Registry, jurisdiction: str) -> dict[str, Any]:
     """A case with every field present (the charges and priors themselves may still drop fields)."""
     rulesets = rulesets_of(registry, jurisdiction)
-    codes = sorted({s for r in rulesets for code in r.offences for s in _spellings(code)})
+    # Alternative spellings are kept only where the ruleset's own table reads them back.
+    codes = sorted({
+        s for r in rulesets for code in r.offences for s in _spellings(code)
+        if all(other.statutes.lookup(s) is not None for other in rulesets)
+    })
     start = min(r.in_force.start for r in rulesets) - dt.timedelta(days=400)
     offense = start + dt.timedelta(days=draw(st.integers(0, (dt.date(2026, 11, 1) - start).days)))
     decision = offense + dt.timedelta(days=draw(st.sampled_from([0, 1, 30, 200, 400, 1500])))
-    birth = offense - dt.timedelta(days=draw(st.sampled_from([14 * 365, 16 * 365 + 100, 18 * 365 + 4, 18 * 365 + 5, 25 * 365, 50 * 365])))
+    birth = offense - dt.timedelta(
+        days=draw(
+            st.sampled_from(
+                [14 * 365, 16 * 365 + 100, 18 * 365 + 4, 18 * 365 + 5, 25 * 365, 50 * 365]
+            )
+        )
+    )
     facts = {}
     for r in rulesets:
         for name, decl in r.facts.items():
@@ -142,15 +201,25 @@ def full_case(draw: st.DrawFn, registry: Registry, jurisdiction: str) -> dict[st
 
 
 @st.composite
-def case_with_unknowns(draw: st.DrawFn, registry: Registry, jurisdiction: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def case_with_unknowns(
+    draw: st.DrawFn, registry: Registry, jurisdiction: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """A full case and a copy with some fields dropped (made unknown), top level and inside items."""
     full = draw(full_case(registry, jurisdiction))
-    partial = {k: v for k, v in full.items() if k not in draw(st.sets(st.sampled_from(DROPPABLE_TOP), max_size=3))}
+    partial = {
+        k: v
+        for k, v in full.items()
+        if k not in draw(st.sets(st.sampled_from(DROPPABLE_TOP), max_size=3))
+    }
     partial["facts"] = {k: v for k, v in full["facts"].items() if draw(st.booleans())}
     for key, droppable in (("charges", DROPPABLE_CHARGE), ("priors", DROPPABLE_PRIOR)):
         if key in partial:
             partial[key] = [
-                {k: v for k, v in item.items() if k not in draw(st.sets(st.sampled_from(droppable), max_size=3))}
+                {
+                    k: v
+                    for k, v in item.items()
+                    if k not in draw(st.sets(st.sampled_from(droppable), max_size=3))
+                }
                 for item in partial[key]
             ]
     return full, partial

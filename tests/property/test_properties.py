@@ -57,7 +57,9 @@ def test_durable_rules_agrees_with_the_reference_evaluator(
 
 
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
-def test_the_same_case_gives_byte_identical_json(jurisdiction: str, durable_registry: Registry) -> None:
+def test_the_same_case_gives_byte_identical_json(
+    jurisdiction: str, durable_registry: Registry
+) -> None:
     """Evaluating a case twice, and through a freshly loaded registry, gives the same bytes."""
     fresh = Registry.load(RULESETS)
 
@@ -73,7 +75,9 @@ def test_the_same_case_gives_byte_identical_json(jurisdiction: str, durable_regi
 
 
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
-def test_order_of_charges_and_priors_does_not_matter(jurisdiction: str, durable_registry: Registry) -> None:
+def test_order_of_charges_and_priors_does_not_matter(
+    jurisdiction: str, durable_registry: Registry
+) -> None:
     """Shuffling charges and priors leaves every outcome and criterion status unchanged."""
 
     @SETTINGS
@@ -125,7 +129,8 @@ def test_every_outcome_is_explained(jurisdiction: str, durable_registry: Registr
             by_id = {c.id: c for c in m.criteria}
             if m.outcome == "ineligible":
                 failed = [
-                    by_id[i] for i in m.deciding_criteria
+                    by_id[i]
+                    for i in m.deciding_criteria
                     if (by_id[i].role == "requires" and by_id[i].status == "not_met")
                     or (by_id[i].role == "excluded_if" and by_id[i].status == "met")
                 ]

@@ -22,7 +22,9 @@ def _expected(path: Path, file: str) -> str:
 
 
 @pytest.mark.parametrize("path", BAD_CASES, ids=[p.stem for p in BAD_CASES])
-def test_bad_case_gets_a_precise_message_and_exit_code_1(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_case_gets_a_precise_message_and_exit_code_1(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The message names the field (and line, for JSON syntax); no traceback; exit code 1."""
     monkeypatch.chdir(ROOT)
     relative = str(path.relative_to(ROOT))
@@ -44,9 +46,18 @@ def test_a_ruleset_folder_with_a_broken_file_exits_3(tmp_path: Path) -> None:
     """The CLI lists the ruleset problems and exits with the documented code 3."""
     folder = tmp_path / "zz"
     folder.mkdir()
-    (folder / "broken.yaml").write_bytes((FIXTURES / "bad_rulesets" / "several_problems.yaml").read_bytes())
-    result = CliRunner().invoke(app, ["check", str(ROOT / "docs/examples/us-ca/simple-possession.json"),
-                                      "--rulesets", str(tmp_path)])
+    (folder / "broken.yaml").write_bytes(
+        (FIXTURES / "bad_rulesets" / "several_problems.yaml").read_bytes()
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "check",
+            str(ROOT / "docs/examples/us-ca/simple-possession.json"),
+            "--rulesets",
+            str(tmp_path),
+        ],
+    )
     assert 3 == result.exit_code
     assert "error: 3 problem(s) in the rulesets" in result.stderr
     assert "unknown name `consnt` (hint: did you mean `consent`?)" in result.stderr
@@ -56,7 +67,10 @@ def test_a_missing_case_file_exits_1_with_its_name(tmp_path: Path) -> None:
     """A case file that does not exist is a case error, not a crash."""
     result = CliRunner().invoke(app, ["check", str(tmp_path / "nope.json")])
     assert 1 == result.exit_code
-    assert f"{tmp_path / 'nope.json'}: error: cannot read the case file: No such file or directory" in result.stderr
+    assert (
+        f"{tmp_path / 'nope.json'}: error: cannot read the case file: No such file or directory"
+        in result.stderr
+    )
 
 
 def test_an_unknown_option_exits_2() -> None:

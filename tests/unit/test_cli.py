@@ -21,11 +21,23 @@ def test_check_prints_each_measure_with_outcome_who_decides_and_criteria() -> No
     assert 0 == result.exit_code
     out = result.stdout
     assert "■ Pretrial drug diversion (Penal Code § 1000, from 2018)  —  ELIGIBLE" in out
-    assert "■ Probation with drug treatment (Proposition 36 of 2000, Penal Code § 1210.1)  —  ENTITLED" in out
-    assert "■ Deferred entry of judgment (former Penal Code § 1000, 1997–2017)  —  NOT APPLICABLE" in out
+    assert (
+        "■ Probation with drug treatment (Proposition 36 of 2000, Penal Code § 1210.1)  —  ENTITLED"
+        in out
+    )
+    assert (
+        "■ Deferred entry of judgment (former Penal Code § 1000, 1997–2017)  —  NOT APPLICABLE"
+        in out
+    )
     assert "Who decides: the court, which must order it unless an exclusion applies" in out
-    assert "    ✓ The offence charged did not involve a crime of violence or threatened violence." in out
-    assert "[California Penal Code § 1000 (as amended by AB 208, Stats. 2017, ch. 778), § 1000(a)(2)]" in out
+    assert (
+        "    ✓ The offence charged did not involve a crime of violence or threatened violence."
+        in out
+    )
+    assert (
+        "[California Penal Code § 1000 (as amended by AB 208, Stats. 2017, ch. 778), § 1000(a)(2)]"
+        in out
+    )
     assert "Assumptions applied:" in out
 
 
@@ -35,23 +47,37 @@ def test_json_format_prints_the_decision_document() -> None:
     assert 0 == result.exit_code
     decision = json.loads(result.stdout)
     assert "1.0" == decision["schema_version"]
-    assert {"pc1000_pretrial_diversion": "eligible", "pc1000_deferred_entry_of_judgment": "not_applicable",
-            "prop36_probation_with_treatment": "entitled"} == {m["id"]: m["outcome"] for m in decision["measures"]}
+    assert {
+        "pc1000_pretrial_diversion": "eligible",
+        "pc1000_deferred_entry_of_judgment": "not_applicable",
+        "prop36_probation_with_treatment": "entitled",
+    } == {m["id"]: m["outcome"] for m in decision["measures"]}
 
 
 def test_dash_reads_the_case_from_standard_input() -> None:
     """`eligibility check -` reads the case from stdin and gives the same decision as the file."""
     from_file = CliRunner().invoke(app, ["check", str(EXAMPLE), "--format", "json"]).stdout
-    from_stdin = CliRunner().invoke(app, ["check", "-", "--format", "json"], input=EXAMPLE.read_text()).stdout
+    from_stdin = (
+        CliRunner()
+        .invoke(app, ["check", "-", "--format", "json"], input=EXAMPLE.read_text())
+        .stdout
+    )
     assert from_file == from_stdin
 
 
 def test_rulesets_option_points_at_another_folder() -> None:
     """--rulesets selects another folder; a case of a jurisdiction only there is then known."""
     result = CliRunner().invoke(
-        app, ["check", "-", "--rulesets", str(ROOT / "tests/fixtures/rulesets"), "--format", "json"],
-        input=json.dumps({"case_id": "z1", "jurisdiction": "ZZ", "offense_date": "2024-01-01",
-                          "charges": [{"statute": "TA 2"}]}),
+        app,
+        ["check", "-", "--rulesets", str(ROOT / "tests/fixtures/rulesets"), "--format", "json"],
+        input=json.dumps(
+            {
+                "case_id": "z1",
+                "jurisdiction": "ZZ",
+                "offense_date": "2024-01-01",
+                "charges": [{"statute": "TA 2"}],
+            }
+        ),
     )
     assert 0 == result.exit_code
     assert "zz-supply" in result.stdout
@@ -61,7 +87,10 @@ def test_installed_command_finds_the_shipped_rulesets_from_any_directory(tmp_pat
     """Run as a real process from an unrelated working directory."""
     proc = subprocess.run(
         [sys.executable, "-m", "eligibility", "check", str(EXAMPLE), "--format", "json"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert 0 == proc.returncode, proc.stderr
     assert "us-ca-drug-diversion" == json.loads(proc.stdout)["rulesets"][0]["id"]
@@ -70,7 +99,11 @@ def test_installed_command_finds_the_shipped_rulesets_from_any_directory(tmp_pat
 def test_reference_evaluator_gives_the_same_outcomes() -> None:
     """The oracle is selectable from the CLI and agrees on the example."""
     engine = json.loads(CliRunner().invoke(app, ["check", str(EXAMPLE), "-f", "json"]).stdout)
-    oracle = json.loads(CliRunner().invoke(app, ["check", str(EXAMPLE), "-f", "json", "--evaluator", "reference"]).stdout)
+    oracle = json.loads(
+        CliRunner()
+        .invoke(app, ["check", str(EXAMPLE), "-f", "json", "--evaluator", "reference"])
+        .stdout
+    )
     assert [m["outcome"] for m in engine["measures"]] == [m["outcome"] for m in oracle["measures"]]
     assert "reference" == oracle["engine"]["evaluator"]
 

@@ -15,7 +15,10 @@ def test_field_name_hash_collisions_are_refused_at_load() -> None:
     """durable matches field names by a 32-bit hash; two colliding names would alias silently."""
     # A pair found by the durable-rules research: these two names share an FNV-1a hash.
     assert fnv1a_32("yacrqcbaxy") == fnv1a_32("uztgestdqb")
-    plan = Plan(rules={"s": {"all": [{"m": {"t": "case"}}]}}, case_fields={"yacrqcbaxy": "a", "uztgestdqb": "b"})
+    plan = Plan(
+        rules={"s": {"all": [{"m": {"t": "case"}}]}},
+        case_fields={"yacrqcbaxy": "a", "uztgestdqb": "b"},
+    )
     with pytest.raises(EngineError, match="collide"):
         DurableRuleset(plan, "collision")
 
@@ -30,8 +33,17 @@ def test_a_case_the_engine_did_not_see_is_an_error_not_all_met() -> None:
 def test_the_slot_is_clean_after_each_case_over_many_cases() -> None:
     """Retracting after each case keeps one slot reusable; more than 1,024 cases never exhaust sessions."""
     registry = Registry.load(FIXTURES / "rulesets")
-    case = parse_case({"case_id": "c", "jurisdiction": "ZZ", "offense_date": "2024-01-01", "consent": True,
-                       "admits_offense": True, "priors": [], "charges": [{"statute": "TA 1"}]})
+    case = parse_case(
+        {
+            "case_id": "c",
+            "jurisdiction": "ZZ",
+            "offense_date": "2024-01-01",
+            "consent": True,
+            "admits_offense": True,
+            "priors": [],
+            "charges": [{"statute": "TA 1"}],
+        }
+    )
     first = registry.evaluate(case).to_json()
     for _ in range(1500):
         assert first == registry.evaluate(case).to_json()
@@ -40,8 +52,18 @@ def test_the_slot_is_clean_after_each_case_over_many_cases() -> None:
 def test_every_over_an_empty_list_is_vacuously_true_in_the_engine() -> None:
     """durable's $iall is false on []; the compilation never uses it, so `every` holds on no charges."""
     registry = Registry.load(FIXTURES / "rulesets")
-    case = parse_case({"case_id": "e", "jurisdiction": "ZZ", "offense_date": "2024-01-01", "consent": True,
-                       "admits_offense": True, "priors": [], "charges": []})
+    case = parse_case(
+        {
+            "case_id": "e",
+            "jurisdiction": "ZZ",
+            "offense_date": "2024-01-01",
+            "consent": True,
+            "admits_offense": True,
+            "priors": [],
+            "charges": [],
+        }
+    )
     caution = registry.evaluate(case).measures[0]
     assert {"possession_charge": "met", "small_quantity": "met"} == {
-        c.id: c.status for c in caution.criteria if c.id in ("possession_charge", "small_quantity")}
+        c.id: c.status for c in caution.criteria if c.id in ("possession_charge", "small_quantity")
+    }
