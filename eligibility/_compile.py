@@ -22,6 +22,7 @@ verdicts per criterion. Firing order never matters.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -344,6 +345,8 @@ class Compiler:
             return Literal(op, left, right)
         if isinstance(node, E.In):
             left, right = self.operand(node.left, scope), self.operand(node.right, scope)
+            if right.kind == "case" and str(right.value).startswith("p_"):
+                return ("const", None)  # a parameter with no value in force: unknown
             if right.kind != "lit":
                 raise CompileError("`in` needs a list of values on its right")
             if right.value == ():
@@ -517,11 +520,21 @@ def _clause_conditions(clause: Clause, list_name: str) -> list[dict[str, Any]]:
         cond = _condition(prim.literal, negate=prim.kind == "F")
         is_item = any(k == "item" for k, _ in prim.literal.fields())
         (item_conds if is_item else case_conds).append(cond)
+    # Identical conditions in one conjunction make durable-rules refuse the ruleset (error 102).
+    case_conds = _unique(case_conds)
+    item_conds = _unique(item_conds)
     if item_conds:
         case_conds.append({"$iany": {"c_" + list_name: {"$and": item_conds}}})
     else:
         case_conds.append({"$gt": {"n_" + list_name: 0}})
     return case_conds
+
+
+def _unique(conds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for cond in conds:
+        seen.setdefault(json.dumps(cond, sort_keys=True), cond)
+    return list(seen.values())
 
 
 # -- folding fired rules into verdicts ---------------------------------------------------------

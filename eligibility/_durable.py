@@ -27,6 +27,11 @@ DURABLE_VERSION = "2.0.28"
 
 _SLOT = "w"
 _MAX_FIELDS = 250
+RULES_PER_HANDLE = 30
+"""durable-rules walks its alpha network with a fixed stack of 64 pending nodes
+(``MAX_STACK_SIZE`` in events.c) and fails with error 303 when more than that match at once;
+it also caps the results of one assertion. A handle never holds more than this many rules, so
+neither limit can be reached; a large ruleset is spread over several handles."""
 _names = itertools.count()
 
 
@@ -67,7 +72,7 @@ def _check_field_names(plan: Plan) -> None:
 
 
 class DurableRuleset:
-    """One compiled ruleset loaded into durable-rules."""
+    """One compiled ruleset loaded into durable-rules (over one or more handles)."""
 
     def __init__(self, plan: Plan, label: str) -> None:
         _check_field_names(plan)
@@ -76,11 +81,18 @@ class DurableRuleset:
                 raise EngineError(f"rule name {name!r} is not plain")  # we read names by slicing
         self.plan = plan
         self._lock = threading.Lock()
+        sentinel = plan.rules["s"]
+        names = [n for n in plan.rules if n != "s"]
+        chunks = [names[i : i + RULES_PER_HANDLE] for i in range(0, len(names), RULES_PER_HANDLE)]
+        self._handles: list[int] = []
         try:
-            # A fresh name per handle: durable keeps no global registry at this level, but
-            # unique names keep its error messages unambiguous across reloads.
-            self._handle = _dre.create_ruleset(f"{label}#{next(_names)}", _dumps(plan.rules))
+            for chunk in chunks or [[]]:
+                rules = {"s": sentinel, **{n: plan.rules[n] for n in chunk}}
+                # A fresh name per handle: durable keeps no global registry at this level, but
+                # unique names keep its error messages unambiguous across reloads.
+                self._handles.append(_dre.create_ruleset(f"{label}#{next(_names)}", _dumps(rules)))
         except Exception as exc:  # the binding raises its own error type with a numeric code
+            self.close()
             raise EngineError(f"durable-rules rejected the compiled ruleset: {exc}") from None
 
     def fired(self, fact: dict[str, Any]) -> set[str]:
@@ -88,49 +100,58 @@ class DurableRuleset:
         doc = _dumps({**fact, "sid": _SLOT})
         names: set[str] = set()
         with self._lock:
-            try:
-                rc, state = _dre.assert_fact(self._handle, doc)
-            except MemoryError:
-                raise EngineError("durable-rules ran out of memory asserting the case") from None
-            except Exception as exc:
-                raise EngineError(f"durable-rules refused the case: {exc}") from None
-            try:
-                if rc == 0:
-                    started = _dre.start_action_for_state(self._handle, state)
-                    message = started[1] if started else None
-                    while message is not None:
-                        # Payloads start with {"<rule name>": ; slicing avoids a JSON decode.
-                        names.add(message[2 : message.index('"', 2)])
-                        message = _dre.complete_and_start_action(self._handle, state)
-                elif rc != 1:
-                    raise EngineError(f"durable-rules returned code {rc} for a fresh case")
-            except BaseException as exc:
-                # Unlock and empty the slot so the next case starts clean, then report.
-                try:
-                    _dre.abandon_action(self._handle, state)
-                    _dre.delete_state(self._handle, _SLOT)
-                except Exception:
-                    pass
-                if isinstance(exc, EngineError):
-                    raise
-                raise EngineError(f"durable-rules failed while running actions: {exc}") from None
-            try:
-                _dre.retract_fact(self._handle, doc)
-            except Exception as exc:
-                raise EngineError(f"durable-rules could not retract the case: {exc}") from None
-        if "s" not in names:
-            raise EngineError("the sentinel rule did not fire: durable-rules did not see the case")
+            for handle in self._handles:
+                got = _fire(handle, doc)
+                if "s" not in got:
+                    raise EngineError(
+                        "the sentinel rule did not fire: durable-rules did not see the case"
+                    )
+                names |= got
         return names
 
     def close(self) -> None:
-        """Free the handle (its slot is empty between cases)."""
+        """Free the handles (their slots are empty between cases)."""
         with self._lock:
-            if self._handle is not None:
-                try:
-                    _dre.delete_ruleset(self._handle)
-                finally:
-                    self._handle = None
+            handles, self._handles = self._handles, []
+            for handle in handles:
+                # Best effort: a handle that cannot be deleted is unusable anyway.
+                with contextlib.suppress(Exception):
+                    _dre.delete_ruleset(handle)
 
     def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
         with contextlib.suppress(Exception):
             self.close()
+
+
+def _fire(handle: int, doc: str) -> set[str]:
+    """Assert one case document into one handle's slot, drain the actions, retract it."""
+    names: set[str] = set()
+    try:
+        rc, state = _dre.assert_fact(handle, doc)
+    except MemoryError:
+        raise EngineError("durable-rules ran out of memory asserting the case") from None
+    except Exception as exc:
+        raise EngineError(f"durable-rules refused the case: {exc}") from None
+    try:
+        if rc == 0:
+            started = _dre.start_action_for_state(handle, state)
+            message = started[1] if started else None
+            while message is not None:
+                # Payloads start with {"<rule name>": ; slicing avoids a JSON decode.
+                names.add(message[2 : message.index('"', 2)])
+                message = _dre.complete_and_start_action(handle, state)
+        elif rc != 1:
+            raise EngineError(f"durable-rules returned code {rc} for a fresh case")
+    except BaseException as exc:
+        # Unlock and empty the slot so the next case starts clean, then report.
+        with contextlib.suppress(Exception):  # the original error is the one to report
+            _dre.abandon_action(handle, state)
+            _dre.delete_state(handle, _SLOT)
+        if isinstance(exc, EngineError):
+            raise
+        raise EngineError(f"durable-rules failed while running actions: {exc}") from None
+    try:
+        _dre.retract_fact(handle, doc)
+    except Exception as exc:
+        raise EngineError(f"durable-rules could not retract the case: {exc}") from None
+    return names

@@ -166,10 +166,15 @@ def full_case(draw: st.DrawFn, registry: Registry, jurisdiction: str) -> dict[st
     """A case with every field present (the charges and priors themselves may still drop fields)."""
     rulesets = rulesets_of(registry, jurisdiction)
     # Alternative spellings are kept only where the ruleset's own table reads them back.
-    codes = sorted({
-        s for r in rulesets for code in r.offences for s in _spellings(code)
-        if all(other.statutes.lookup(s) is not None for other in rulesets)
-    })
+    codes = sorted(
+        {
+            s
+            for r in rulesets
+            for code in r.offences
+            for s in _spellings(code)
+            if all(other.statutes.lookup(s) is not None for other in rulesets)
+        }
+    )
     start = min(r.in_force.start for r in rulesets) - dt.timedelta(days=400)
     offense = start + dt.timedelta(days=draw(st.integers(0, (dt.date(2026, 11, 1) - start).days)))
     decision = offense + dt.timedelta(days=draw(st.sampled_from([0, 1, 30, 200, 400, 1500])))

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from eligibility import Decision, Registry, parse_case
 from tests.conftest import RULESETS
-from tests.strategies import any_case, case_with_unknowns
+from tests.strategies import any_case, case_with_unknowns, rulesets_of
 
 _REGISTRY = Registry.load(RULESETS, evaluator="reference")
 JURISDICTIONS = sorted(_REGISTRY.by_jurisdiction)
@@ -102,10 +102,26 @@ def test_filling_in_unknown_facts_never_changes_a_decided_outcome(
 ) -> None:
     """An outcome decided with facts unknown is the outcome for every way of filling them in."""
 
+    assumed = {
+        name: decl.assume
+        for r in rulesets_of(durable_registry, jurisdiction)
+        for name, decl in r.facts.items()
+        if decl.assume is not None
+    }
+
     @SETTINGS
     @given(pair=case_with_unknowns(durable_registry, jurisdiction))
     def check(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
         full, partial = pair
+        # An assumed fact is not unknown: where the partial case leaves it out, the ruleset's
+        # disclosed assumption stands, so the completion uses it too.
+        full = {
+            **full,
+            "facts": {
+                **full["facts"],
+                **{k: v for k, v in assumed.items() if k not in partial.get("facts", {})},
+            },
+        }
         with_unknowns = durable_registry.evaluate(parse_case(partial))
         complete = {m.id: m.outcome for m in durable_registry.evaluate(parse_case(full)).measures}
         for m in with_unknowns.measures:

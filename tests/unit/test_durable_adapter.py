@@ -67,3 +67,12 @@ def test_every_over_an_empty_list_is_vacuously_true_in_the_engine() -> None:
     assert {"possession_charge": "met", "small_quantity": "met"} == {
         c.id: c.status for c in caution.criteria if c.id in ("possession_charge", "small_quantity")
     }
+
+
+def test_many_rules_matching_at_once_do_not_overflow_the_engine_stack() -> None:
+    """durable-rules fails with error 303 past 64 pending alpha nodes; handles are kept small."""
+    rules: dict[str, object] = {"s": {"pri": 2, "all": [{"m": {"t": "case"}}]}}
+    for i in range(200):
+        rules[f"m{i}"] = {"all": [{"m": {"$and": [{"t": "case"}, {"$nex": {f"f{i}": 1}}]}}]}
+    fired = DurableRuleset(Plan(rules=rules), "wide").fired({"t": "case"})
+    assert {"s", *(f"m{i}" for i in range(200))} == fired
