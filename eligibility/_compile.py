@@ -46,6 +46,25 @@ class CompileError(Exception):
     """A condition cannot be compiled for durable-rules."""
 
 
+class _TooLarge(Exception):
+    """A quantifier body would exceed what durable-rules accepts in one rule."""
+
+
+MAX_ITEM_EXPRESSIONS = 24
+"""Most comparisons one witness rule may hold; durable-rules 2.0.28 fails with error 113
+(expression limit) on long item predicates, e.g. a `not in` over dozens of codes."""
+
+
+def _leaves(conds: Any) -> int:
+    if isinstance(conds, list):
+        return sum(_leaves(c) for c in conds)
+    if isinstance(conds, dict):
+        if any(k in ("$and", "$or", "$iany") for k in conds):
+            return sum(_leaves(v) for v in conds.values())
+        return 1
+    return 0
+
+
 # -- operands and literals ---------------------------------------------------------------------
 
 
@@ -276,38 +295,53 @@ class Compiler:
     def quantifier(self, node: E.Quant) -> Formula:
         assert isinstance(node.collection, E.Name)
         list_name = node.collection.name
-        index = len(self.plan.atoms)
         self.plan.list_fields.setdefault(list_name, set())
-        body = self.body(node.body, node.var, list_name)
-        c = self.complete
-        if node.kind == "some":
-            true_dnf, not_false_dnf = _dnf(body, "T", c), _dnf(body, "NF", c)
-        else:  # every x: P  ==  not (some x: not P)
-            true_dnf, not_false_dnf = _dnf(body, "F", c), _dnf(body, "NT", c)
+        try:
+            body = self.body(node.body, node.var, list_name)
+            rules = self._witnesses(node, body, list_name)
+        except _TooLarge:
+            # durable-rules refuses long item predicates (error 113) and large rule sets are
+            # slow: the body is lifted whole into a derived item field, three-valued as ever.
+            lifted = self.lifted_bool(node.body, (node.var, list_name))
+            rules = self._witnesses(node, ("lit", lifted), list_name)
+        index = len(self.plan.atoms)
         case_fields = {"c_" + list_name}
-        for dnf in (true_dnf, not_false_dnf):
-            if len(dnf) > MAX_CLAUSES:
-                raise CompileError(
-                    f"the quantifier at {node.line}:{node.column} expands to {len(dnf)} clauses "
-                    f"(limit {MAX_CLAUSES}); split it into several criteria"
-                )
-            for clause in dnf:
-                for prim in clause:
-                    if prim.kind == "M" and prim.missing and prim.missing[0] == "case":
-                        case_fields.add(prim.missing[1])
-                    elif prim.literal is not None:
-                        case_fields.update(n for k, n in prim.literal.fields() if k == "case")
+        for _tag, clause in rules:
+            for prim in clause:
+                if prim.kind == "M" and prim.missing and prim.missing[0] == "case":
+                    case_fields.add(prim.missing[1])
+                elif prim.literal is not None:
+                    case_fields.update(n for k, n in prim.literal.fields() if k == "case")
         self.plan.atoms.append(Atom(index, node.kind, frozenset(case_fields), list_name=list_name))
         self._missing_rule("c_" + list_name)
         self.plan.quantified_case_fields.update(case_fields - {"c_" + list_name})
-        for tag, dnf in (("T", true_dnf), ("N", not_false_dnf)):
-            for k, clause in enumerate(dnf):
-                name = f"a{index}{tag.lower()}{k}"
-                self.plan.rules[name] = {
-                    "all": [{"m": {"$and": [TAG, *_clause_conditions(clause, list_name)]}}]
-                }
-                self.plan.witnesses[name] = (index, tag)
+        counters = {"T": 0, "N": 0}
+        for tag, clause in rules:
+            name = f"a{index}{tag.lower()}{counters[tag]}"
+            counters[tag] += 1
+            self.plan.rules[name] = {
+                "all": [{"m": {"$and": [TAG, *_clause_conditions(clause, list_name)]}}]
+            }
+            self.plan.witnesses[name] = (index, tag)
         return ("atom", index)
+
+    def _witnesses(self, node: E.Quant, body: Formula, list_name: str) -> list[tuple[str, Clause]]:
+        """The (tag, clause) witness rules of a quantifier; `_TooLarge` past the engine's limits."""
+        c = self.complete
+        try:
+            if node.kind == "some":
+                true_dnf, not_false_dnf = _dnf(body, "T", c), _dnf(body, "NF", c)
+            else:  # every x: P  ==  not (some x: not P)
+                true_dnf, not_false_dnf = _dnf(body, "F", c), _dnf(body, "NT", c)
+        except CompileError:
+            raise _TooLarge from None
+        out = [("T", clause) for clause in true_dnf] + [("N", clause) for clause in not_false_dnf]
+        if len(true_dnf) > MAX_CLAUSES or len(not_false_dnf) > MAX_CLAUSES:
+            raise _TooLarge
+        for _tag, clause in out:
+            if _leaves(_clause_conditions(clause, list_name)) > MAX_ITEM_EXPRESSIONS:
+                raise _TooLarge
+        return out
 
     def body(self, node: E.Node, var: str, list_name: str) -> Formula:
         """The quantifier body as a formula over literals (``("lit", Literal)`` leaves)."""
@@ -330,6 +364,11 @@ class Compiler:
             return ("const", None)  # an open point of law is unknown, whatever the case says
         if isinstance(node, (E.Name, E.Attr)):  # a boolean fact used as a condition
             node = E.Cmp("==", node, E.Lit(True), line=node.line, column=node.column)
+        if isinstance(node, E.Cmp) and (
+            isinstance(node.left, E.Count) or isinstance(node.right, E.Count)
+        ):
+            # A count with unknown items is compared over its possible range (see _reference).
+            return self.lifted_bool(node, scope)
         if isinstance(node, E.Cmp):
             left, right = self.operand(node.left, scope), self.operand(node.right, scope)
             op = node.op

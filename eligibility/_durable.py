@@ -85,12 +85,16 @@ class DurableRuleset:
         names = [n for n in plan.rules if n != "s"]
         chunks = [names[i : i + RULES_PER_HANDLE] for i in range(0, len(names), RULES_PER_HANDLE)]
         self._handles: list[int] = []
+        self._sessions: set[int] = set()
+        """Handles whose slot session exists and has run an action (safe to delete)."""
+        self._unsafe: set[int] = set()
+        """Handles holding a session that never ran an action (never deleted)."""
         try:
             for chunk in chunks or [[]]:
                 rules = {"s": sentinel, **{n: plan.rules[n] for n in chunk}}
                 # A fresh name per handle: durable keeps no global registry at this level, but
                 # unique names keep its error messages unambiguous across reloads.
-                self._handles.append(_dre.create_ruleset(f"{label}#{next(_names)}", _dumps(rules)))
+                self._handles.append(_create(f"{label}#{next(_names)}", _dumps(rules)))
         except Exception as exc:  # the binding raises its own error type with a numeric code
             self.close()
             raise EngineError(f"durable-rules rejected the compiled ruleset: {exc}") from None
@@ -103,9 +107,14 @@ class DurableRuleset:
             for handle in self._handles:
                 got = _fire(handle, doc)
                 if "s" not in got:
+                    # The slot's session now exists without having run an action: deleting it,
+                    # or the ruleset holding it, frees uninitialised memory (a segfault), so
+                    # this handle is never deleted.
+                    self._unsafe.add(handle)
                     raise EngineError(
                         "the sentinel rule did not fire: durable-rules did not see the case"
                     )
+                self._sessions.add(handle)
                 names |= got
         return names
 
@@ -114,13 +123,35 @@ class DurableRuleset:
         with self._lock:
             handles, self._handles = self._handles, []
             for handle in handles:
-                # Best effort: a handle that cannot be deleted is unusable anyway.
+                if handle in self._unsafe:
+                    continue  # leaked on purpose; see `fired`
+                # Best effort: a handle that cannot be deleted is unusable anyway. The slot's
+                # session goes first (deleting a ruleset frees its pools but not live sessions).
                 with contextlib.suppress(Exception):
+                    if handle in self._sessions:
+                        _dre.delete_state(handle, _SLOT)
                     _dre.delete_ruleset(handle)
 
     def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
         with contextlib.suppress(Exception):
             self.close()
+
+
+CREATE_ATTEMPTS = 3
+
+
+def _create(name: str, definition: str) -> int:
+    """Create a handle. durable-rules 2.0.28 sometimes refuses a valid definition with error 102
+    (a nondeterministic read in its parser: the same text loads on the next call); an invalid
+    definition fails every attempt, so it is still reported."""
+    for attempt in range(CREATE_ATTEMPTS):
+        try:
+            handle: int = _dre.create_ruleset(name, definition)
+            return handle
+        except Exception as exc:
+            if "error code: 102" not in str(exc) or attempt == CREATE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _fire(handle: int, doc: str) -> set[str]:

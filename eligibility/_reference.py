@@ -83,6 +83,8 @@ class Evaluator:
             values = [self.value(o, env) for o in node.operands]
             return kleene_and(values) if node.op == "and" else kleene_or(values)
         if isinstance(node, E.Cmp):
+            if isinstance(node.left, E.Count) or isinstance(node.right, E.Count):
+                return self._compare_count(node, env)
             left, right = self.value(node.left, env), self.value(node.right, env)
             if left is None or right is None:
                 return None
@@ -120,6 +122,31 @@ class Evaluator:
                 return None
             return Decimal(sum(1 for r in results if r))
         raise TypeError(f"unsupported node {type(node).__name__}")
+
+    def _compare_count(self, node: E.Cmp, env: Env) -> bool | None:
+        """Compare a count whose items may be unknown: decided when every possible count agrees
+        (two known cautions satisfy ``count(…) >= 2`` whatever a third, unknown prior was)."""
+        bounds = []
+        for side in (node.left, node.right):
+            if isinstance(side, E.Count):
+                results = self._each(side, env)
+                if results is None:
+                    return None
+                low = sum(1 for r in results if r is True)
+                bounds.append((low, low + sum(1 for r in results if r is None)))
+            else:
+                value = self.value(side, env)
+                if value is None:
+                    return None
+                bounds.append((value, value))
+        (l_lo, l_hi), (r_lo, r_hi) = bounds
+        outcomes = {
+            _compare(node.op, Decimal(a), Decimal(b))
+            for a in range(int(l_lo), int(l_hi) + 1)
+            if a == l_lo or a <= l_hi
+            for b in ([r_lo] if r_lo == r_hi else range(int(r_lo), int(r_hi) + 1))
+        }
+        return outcomes.pop() if len(outcomes) == 1 else None
 
     def _each(self, node: E.Quant | E.Count, env: Env) -> list[bool | None] | None:
         assert isinstance(node.collection, E.Name)

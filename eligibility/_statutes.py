@@ -21,6 +21,9 @@ _SECTION = re.compile(
 )
 _SUBS = re.compile(r"\(([A-Z0-9]{1,4})\)")
 _NOISE = re.compile(r"\b(SECTIONS?|SECTS?|SEC|SS|ART|ARTICLE)\b\.?")
+_SECTION_S = re.compile(r"\bS\.?\s*(?=\d)")
+"""A bare "s" or "s." before a number means "section" (``s 10(1) DMTA``); it is dropped only
+when the citation cannot be read with it, since ``H & S 11350`` is a family."""
 
 
 def squash(text: str) -> str:
@@ -45,9 +48,16 @@ def parse_citation(text: str, families: Mapping[str, str]) -> Citation | None:
     ``21 U.S.C.`` and section 841 when the ruleset spells the family that way. Returns ``None``
     unless the family is one of ``families``: a citation whose code family cannot be identified
     is never matched by its section number alone."""
-    upper = text.upper().replace("§", " ")
+    upper = _NOISE.sub(" ", text.upper().replace("§", " "))
+    found = _parse(upper, families)
+    if found is None and _SECTION_S.search(upper):
+        found = _parse(_SECTION_S.sub(" ", upper), families)
+    return found
+
+
+def _parse(upper: str, families: Mapping[str, str]) -> Citation | None:
     for match in _SECTION.finditer(upper):
-        before = squash(_NOISE.sub(" ", upper[: match.start()]))
+        before = squash(upper[: match.start()])
         after_words = re.findall(r"[A-Z&.]+", upper[match.end() :].split("-")[0].split(":")[0])
         family_raw = before or (squash(after_words[0]) if after_words else "")
         family = families.get(family_raw)

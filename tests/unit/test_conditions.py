@@ -41,7 +41,8 @@ def truth(text: str, facts: dict[str, Any] | None = None) -> bool | None:
         ("every p in priors satisfies p.felony", None),  # the second prior is unknown
         ("some x in plea_list satisfies x.felony", None),  # unknown list is unknown, never empty
         ("count(p in priors where p.disposition_date < offense_date) == 2", True),
-        ("count(p in priors where p.felony) >= 1", None),
+        ("count(p in priors where p.felony) >= 1", True),  # one known felony settles it
+        ("count(p in priors where p.felony) >= 2", None),
     ],
 )
 def test_kleene_three_valued_semantics(text: str, expected: bool | None) -> None:
