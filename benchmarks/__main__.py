@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (by_engine == by_oracle == decide(data)):
             disagreements += 1
 
-    ruleset = next(iter(engine.rulesets))
+    ruleset = engine.by_jurisdiction["us-ca"]["us-ca-drug-diversion"][0]
     normaliser = engine._normalisers[id(ruleset)]
     core_engine = engine._engine
 

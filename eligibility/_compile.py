@@ -31,7 +31,7 @@ from typing import Any
 
 from eligibility import _expr as E
 from eligibility._model import Ruleset
-from eligibility._reference import Bound, Evaluator, kleene_and, kleene_not, kleene_or
+from eligibility._reference import Bound, Evaluator, children, kleene_and, kleene_not, kleene_or
 
 MAX_CLAUSES = 256
 """Most DNF clauses one quantifier may compile to; larger conditions are a load error."""
@@ -461,25 +461,7 @@ class Compiler:
 def _mentions(node: E.Node, var: str) -> bool:
     if isinstance(node, E.Name):
         return node.name == var
-    return any(_mentions(c, var) for c in _kids(node))
-
-
-def _kids(node: E.Node) -> list[E.Node]:
-    if isinstance(node, E.Not):
-        return [node.operand]
-    if isinstance(node, E.BoolOp):
-        return list(node.operands)
-    if isinstance(node, (E.Cmp, E.In, E.Arith)):
-        return [node.left, node.right]
-    if isinstance(node, E.Attr):
-        return [node.obj]
-    if isinstance(node, (E.ListLit,)):
-        return list(node.items)
-    if isinstance(node, E.Call):
-        return list(node.args)
-    if isinstance(node, (E.Quant, E.Count)):
-        return [node.collection, node.body]
-    return []
+    return any(_mentions(c, var) for c in children(node))
 
 
 # -- three-valued DNF --------------------------------------------------------------------------

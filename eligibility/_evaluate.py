@@ -658,6 +658,29 @@ def _period(p: Any) -> dict[str, str | None] | None:
     return {"from": p.start.isoformat(), "until": p.until.isoformat() if p.until else None}
 
 
+def _unevaluated(
+    ruleset: Ruleset, measure: MeasureDef, governing: GoverningDate, outcome: str, reason: str
+) -> MeasureResult:
+    """A measure decided without evaluating its criteria (no law could be selected)."""
+    return MeasureResult(
+        id=measure.id,
+        ruleset=ruleset.id,
+        title=measure.title,
+        kind=measure.kind,
+        stage=measure.stage,
+        decided_by=measure.decided_by,
+        outcome=outcome,
+        deciding_criteria=[],
+        reason=reason,
+        citation=_cite(measure.cite),
+        guidance_based=measure.cite.guidance,
+        in_force=_period(measure.in_force),
+        governing_date=governing,
+        criteria=[],
+        notes=list(measure.notes),
+    )
+
+
 def _undated(
     ruleset: Ruleset,
     measure: MeasureDef,
@@ -666,23 +689,8 @@ def _undated(
     collector: _Collector,
 ) -> MeasureResult:
     collector.add_missing(basis, _QUESTIONS[basis], measure.id)
-    return MeasureResult(
-        id=measure.id,
-        ruleset=ruleset.id,
-        title=measure.title,
-        kind=measure.kind,
-        stage=measure.stage,
-        decided_by=measure.decided_by,
-        outcome="undetermined",
-        deciding_criteria=[],
-        reason=f"Undetermined — the {basis.replace('_', ' ')} is not given, so the law in force cannot be selected.",
-        citation=_cite(measure.cite),
-        guidance_based=measure.cite.guidance,
-        in_force=_period(measure.in_force),
-        governing_date=governing,
-        criteria=[],
-        notes=list(measure.notes),
-    )
+    reason = f"Undetermined — the {basis.replace('_', ' ')} is not given, so the law in force cannot be selected."
+    return _unevaluated(ruleset, measure, governing, "undetermined", reason)
 
 
 def _unselected(selected: _Selected, collector: _Collector) -> list[MeasureResult]:
@@ -697,26 +705,9 @@ def _unselected(selected: _Selected, collector: _Collector) -> list[MeasureResul
         )
         if selected.day is None:
             out.append(_undated(latest, measure, governing, governing.basis, collector))
-            continue
-        out.append(
-            MeasureResult(
-                id=measure.id,
-                ruleset=latest.id,
-                title=measure.title,
-                kind=measure.kind,
-                stage=measure.stage,
-                decided_by=measure.decided_by,
-                outcome="not_applicable",
-                deciding_criteria=[],
-                reason=f"Not applicable: {selected.because}.",
-                citation=_cite(measure.cite),
-                guidance_based=measure.cite.guidance,
-                in_force=_period(measure.in_force),
-                governing_date=governing,
-                criteria=[],
-                notes=list(measure.notes),
-            )
-        )
+        else:
+            reason = f"Not applicable: {selected.because}."
+            out.append(_unevaluated(latest, measure, governing, "not_applicable", reason))
     return out
 
 

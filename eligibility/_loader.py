@@ -45,7 +45,7 @@ from eligibility._types import (
     suggest,
 )
 from eligibility._yaml import Loaded, YamlError, load_yaml
-from eligibility.case import problems_from_validation, suggest_field
+from eligibility.case import path_of, problems_from_validation, suggest_field
 from eligibility.errors import ConditionSyntaxError, Problem, RulesetError
 
 YamlPath = tuple[str | int, ...]
@@ -80,7 +80,7 @@ def load_ruleset_text(raw: bytes, file: str) -> Ruleset:
     except ValidationError as exc:
         problems = []
         for p in problems_from_validation(exc):
-            path = _path_of(p.location or "")
+            path = tuple("from" if x == "from_" else x for x in path_of(p.location or ""))
             hint = None
             if p.message == "unknown field" and path:
                 hint = suggest_field(S.RulesetFile, path)
@@ -91,16 +91,6 @@ def load_ruleset_text(raw: bytes, file: str) -> Ruleset:
     if builder.problems:
         raise RulesetError(sorted(builder.problems, key=lambda p: (p.line or 0, p.column or 0)))
     return ruleset
-
-
-def _path_of(location: str) -> YamlPath:
-    parts: list[str | int] = []
-    for chunk in location.replace("]", "").split("."):
-        name, *indexes = chunk.split("[")
-        if name:
-            parts.append("from" if name == "from_" else name)
-        parts.extend(int(i) for i in indexes if i.isdigit())
-    return tuple(parts)
 
 
 class _Builder:

@@ -192,7 +192,7 @@ class Evaluator:
                 out |= self.missing(node.body, {**env, node.var: Bound(name, i, item)})
             return out
         out = set()
-        for child in _children(node):
+        for child in children(node):
             out |= self.missing(child, env)
         return out
 
@@ -236,14 +236,15 @@ def facts_read(
             lists.setdefault(n.collection.name, set())
             walk(n.body, {**bound, n.var: n.collection.name})
             return
-        for child in _children(n):
+        for child in children(n):
             walk(child, bound)
 
     walk(node, {})
     return tuple(sorted(names)), {k: tuple(sorted(v)) for k, v in sorted(lists.items())}
 
 
-def _children(node: E.Node) -> list[E.Node]:
+def children(node: E.Node) -> list[E.Node]:
+    """The direct sub-expressions of a node."""
     if isinstance(node, E.Not):
         return [node.operand]
     if isinstance(node, E.BoolOp):

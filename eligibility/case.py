@@ -203,7 +203,8 @@ def suggest_field(model: Any, path: tuple[str | int, ...]) -> str | None:
     return f"did you mean `{close[0]}`?" if close else None
 
 
-def _path_of(location: str) -> tuple[str | int, ...]:
+def path_of(location: str) -> tuple[str | int, ...]:
+    """``charges[0].quantity`` → ``("charges", 0, "quantity")``."""
     parts: list[str | int] = []
     for chunk in location.replace("]", "").split("."):
         name, *indexes = chunk.split("[")
@@ -266,7 +267,7 @@ def parse_case(data: Any, source: str = "<case>") -> Case:
                 p.message,
                 file=source,
                 location=p.location,
-                hint=suggest_field(Case, _path_of(p.location or ""))
+                hint=suggest_field(Case, path_of(p.location or ""))
                 if p.message == "unknown field"
                 else None,
             )

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eligibility._yaml import YamlError, load_yaml
-from eligibility.case import Case, parse_case, problems_from_validation
+from eligibility.case import Case, parse_case, path_of, problems_from_validation
 from eligibility.decision import Decision
 from eligibility.errors import CaseError, Problem, RulesetError
 
@@ -89,7 +89,7 @@ def load_golden(path: Path) -> list[Golden]:
     except ValidationError as exc:
         raise RulesetError(
             [
-                loaded.problem(_path(p.location or ""), p.message)
+                loaded.problem(path_of(p.location or ""), p.message)
                 for p in problems_from_validation(exc)
             ]
         ) from None
@@ -101,7 +101,7 @@ def load_golden(path: Path) -> list[Golden]:
             case = parse_case(spec.case, f"{file} (case {i + 1})")
         except CaseError as exc:
             problems.extend(
-                loaded.problem(("cases", i, "case", *_path(p.location or "")), p.message)
+                loaded.problem(("cases", i, "case", *path_of(p.location or "")), p.message)
                 for p in exc.problems
             )
             continue
@@ -109,16 +109,6 @@ def load_golden(path: Path) -> list[Golden]:
     if problems:
         raise RulesetError(problems)
     return out
-
-
-def _path(location: str) -> tuple[str | int, ...]:
-    parts: list[str | int] = []
-    for chunk in location.replace("]", "").split("."):
-        name, *indexes = chunk.split("[")
-        if name:
-            parts.append(name)
-        parts.extend(int(i) for i in indexes if i.isdigit())
-    return tuple(parts)
 
 
 def compare(golden: Golden, decision: Decision) -> list[str]:

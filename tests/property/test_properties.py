@@ -25,8 +25,7 @@ _REGISTRY = Registry.load(RULESETS, evaluator="reference")
 JURISDICTIONS = sorted(_REGISTRY.by_jurisdiction)
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DIFFERENTIAL = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-"""Budgets sized so the whole suite stays under ten minutes on two cores; raise them locally
-with HYPOTHESIS_PROFILE-style edits when changing the compiler."""
+# Budgets sized so the whole suite stays under ten minutes on two cores.
 
 
 def _statuses(decision: Decision) -> dict[str, Any]:
