@@ -48,7 +48,7 @@ def _time(fn: Callable[[Any], Any], inputs: list[Any], warmup: int) -> tuple[flo
 def _row(name: str, total: float, lat: list[float], base: float | None) -> str:
     q = statistics.quantiles(lat, n=100)
     rate = len(lat) / total
-    ratio = f"{(len(lat) / base) / rate:8.1f}×" if base else "     1.0×"
+    ratio = f"{base / rate:8.1f}×" if base else "     1.0×"
     return f"{name:44} {rate:10,.0f} {q[49]:9.1f} {q[98]:9.1f} {ratio}"
 
 

@@ -24,7 +24,9 @@ from tests.strategies import any_case, case_with_unknowns, rulesets_of
 _REGISTRY = Registry.load(RULESETS, evaluator="reference")
 JURISDICTIONS = sorted(_REGISTRY.by_jurisdiction)
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-DIFFERENTIAL = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+DIFFERENTIAL = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 # Budgets sized so the whole suite stays under ten minutes on two cores.
 
 
