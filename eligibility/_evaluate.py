@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
 from eligibility._facts import Facts, Normaliser
@@ -43,6 +43,7 @@ from eligibility.errors import (
 )
 
 EvaluatorName = Literal["durable-rules", "reference"]
+Role = Literal["scope", "requires", "excluded_if", "unless"]
 
 _QUESTIONS = {
     "offense_date": "On what date was the offence committed?",
@@ -523,7 +524,7 @@ def _criterion(
 ) -> CriterionResult:
     return CriterionResult.model_construct(
         id=c.id,
-        role=c.role,
+        role=cast(Role, c.role),  # the loader sets one of the four roles
         status=_status(verdicts[c.key]),
         text=c.text,
         citation=_cite(c.cite),
