@@ -133,8 +133,11 @@ class DurableRuleset:
                     _dre.delete_ruleset(handle)
 
     def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
-        with contextlib.suppress(Exception):
+        # Not contextlib.suppress: module globals may already be gone at interpreter exit.
+        try:  # noqa: SIM105
             self.close()
+        except Exception:
+            pass
 
 
 CREATE_ATTEMPTS = 3
