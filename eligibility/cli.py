@@ -137,6 +137,56 @@ def check(
         typer.echo(render_text(decision), nl=False)
 
 
+@app.command("test")
+def run_golden(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Golden case files or folders (default: every rulesets/*/cases/*.yaml)."
+        ),
+    ] = None,
+    rulesets: RulesetsOption = None,
+) -> None:
+    """Run golden cases: a line per case, what differs on failure, and `N passed, N failed`."""
+    from eligibility.golden import compare, golden_files, load_golden
+
+    root = rulesets or default_rulesets_dir()
+    registry = _registry(root)
+    files: list[Path] = []
+    for path in paths or [root]:
+        if path.is_dir():
+            found = (
+                golden_files(path)
+                or sorted(path.glob("cases/*.yaml"))
+                or sorted(path.glob("*.yaml"))
+            )
+            files.extend(found)
+        else:
+            files.append(path)
+    passed = failed = 0
+    for file in files:
+        try:
+            goldens = load_golden(file)
+        except RulesetError as exc:
+            _fail(EXIT_RULESET, exc.problems, f"cannot read the golden cases in {file}")
+        for golden in goldens:
+            try:
+                diffs = compare(golden, registry.evaluate(golden.case))
+            except (CaseError, EngineError) as exc:
+                diffs = [str(exc)]
+            if diffs:
+                failed += 1
+                typer.echo(f"FAIL {golden.name}  ({file}:{golden.line})")
+                for diff in diffs:
+                    typer.echo(f"     - {diff}")
+            else:
+                passed += 1
+                typer.echo(f"ok   {golden.name}")
+    typer.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command("rulesets")
 def list_rulesets(rulesets: RulesetsOption = None) -> None:
     """List the loaded rulesets, their versions and in-force periods."""

@@ -114,3 +114,24 @@ def test_rulesets_command_lists_versions() -> None:
     assert 0 == result.exit_code
     assert "us-ca-drug-diversion" in result.stdout
     assert "in force 1997-01-01 –" in result.stdout
+
+
+def test_test_command_runs_golden_cases_with_a_summary_line(tmp_path: Path) -> None:
+    """`eligibility test` prints a line per case and `N passed, N failed`; a failure shows the diff."""
+    ok = CliRunner().invoke(app, ["test", str(ROOT / "rulesets" / "us-ca")])
+    assert 0 == ok.exit_code
+    assert ok.stdout.endswith("34 passed, 0 failed\n")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(
+        "cases:\n"
+        "  - name: The example is wrongly expected to be ineligible for diversion\n"
+        f"    case: {EXAMPLE.read_text()}\n"
+        "    expect:\n"
+        "      pc1000_pretrial_diversion: {outcome: ineligible, because: [consents]}\n",
+        encoding="utf-8",
+    )
+    failed = CliRunner().invoke(app, ["test", str(wrong)])
+    assert 1 == failed.exit_code
+    assert "FAIL The example is wrongly expected to be ineligible for diversion" in failed.stdout
+    assert "pc1000_pretrial_diversion: expected outcome ineligible, got eligible" in failed.stdout
+    assert failed.stdout.endswith("0 passed, 1 failed\n")
