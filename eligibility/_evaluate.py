@@ -584,22 +584,15 @@ def _result(
     guidance = measure.cite.guidance or any(c.cite.guidance for c in verdict.deciding)
     if verdict.outcome in ("entitled", "eligible"):
         guidance = guidance or any(c.cite.guidance for c in measure.criteria())
-    return MeasureResult(
-        id=measure.id,
-        ruleset=ruleset.id,
-        title=measure.title,
-        kind=measure.kind,
-        stage=measure.stage,
-        decided_by=measure.decided_by,
-        outcome=verdict.outcome,
-        reason=reason,
-        deciding_criteria=[c.id for c in verdict.deciding],
-        citation=_cite(measure.cite),
-        guidance_based=guidance,
-        in_force=_period(measure.in_force),
-        governing_date=governing,
+    return _measure_result(
+        ruleset,
+        measure,
+        governing,
+        verdict.outcome,
+        reason,
+        deciding=[c.id for c in verdict.deciding],
         criteria=criteria,
-        notes=list(measure.notes),
+        guidance=guidance,
     )
 
 
@@ -663,10 +656,17 @@ def _period(p: Any) -> dict[str, str | None] | None:
     return {"from": p.start.isoformat(), "until": p.until.isoformat() if p.until else None}
 
 
-def _unevaluated(
-    ruleset: Ruleset, measure: MeasureDef, governing: GoverningDate, outcome: str, reason: str
+def _measure_result(
+    ruleset: Ruleset,
+    measure: MeasureDef,
+    governing: GoverningDate,
+    outcome: str,
+    reason: str,
+    deciding: list[str] | None = None,
+    criteria: list[CriterionResult] | None = None,
+    guidance: bool | None = None,
 ) -> MeasureResult:
-    """A measure decided without evaluating its criteria (no law could be selected)."""
+    """The decision entry of one measure; without criteria when it was not evaluated."""
     return MeasureResult(
         id=measure.id,
         ruleset=ruleset.id,
@@ -675,13 +675,13 @@ def _unevaluated(
         stage=measure.stage,
         decided_by=measure.decided_by,
         outcome=outcome,
-        deciding_criteria=[],
+        deciding_criteria=deciding or [],
         reason=reason,
         citation=_cite(measure.cite),
-        guidance_based=measure.cite.guidance,
+        guidance_based=measure.cite.guidance if guidance is None else guidance,
         in_force=_period(measure.in_force),
         governing_date=governing,
-        criteria=[],
+        criteria=criteria or [],
         notes=list(measure.notes),
     )
 
@@ -695,7 +695,7 @@ def _undated(
 ) -> MeasureResult:
     collector.add_missing(basis, _QUESTIONS[basis], measure.id)
     reason = f"Undetermined — the {basis.replace('_', ' ')} is not given, so the law in force cannot be selected."
-    return _unevaluated(ruleset, measure, governing, "undetermined", reason)
+    return _measure_result(ruleset, measure, governing, "undetermined", reason)
 
 
 def _unselected(selected: _Selected, collector: _Collector) -> list[MeasureResult]:
@@ -712,7 +712,7 @@ def _unselected(selected: _Selected, collector: _Collector) -> list[MeasureResul
             out.append(_undated(latest, measure, governing, governing.basis, collector))
         else:
             reason = f"Not applicable: {selected.because}."
-            out.append(_unevaluated(latest, measure, governing, "not_applicable", reason))
+            out.append(_measure_result(latest, measure, governing, "not_applicable", reason))
     return out
 
 

@@ -225,6 +225,3 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_ENGINE)
-
-
-_ = (EXIT_OK, EXIT_USAGE, EngineError)
