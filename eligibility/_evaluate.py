@@ -18,7 +18,7 @@ from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
 from eligibility._facts import Facts, Normaliser
 from eligibility._loader import iter_ruleset_files, load_ruleset
 from eligibility._model import Cite, CriterionDef, MeasureDef, Ruleset
-from eligibility._outcome import MeasureVerdict, decide, exclusion_applies
+from eligibility._outcome import MeasureVerdict, decide
 from eligibility._reference import Evaluator
 from eligibility.case import Case
 from eligibility.decision import (
@@ -36,7 +36,6 @@ from eligibility.decision import (
 )
 from eligibility.errors import (
     CaseError,
-    EngineError,
     Problem,
     RulesetError,
     UnknownJurisdictionError,
@@ -750,6 +749,3 @@ def _durable_version() -> str:
         return metadata.version("durable-rules")
     except metadata.PackageNotFoundError:  # pragma: no cover - durable-rules is a dependency
         return "unknown"
-
-
-__all__ = ["DurableEngine", "EngineError", "ReferenceEngine", "Registry", "exclusion_applies"]
