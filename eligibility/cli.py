@@ -29,6 +29,7 @@ import typer
 from eligibility._evaluate import Registry, default_rulesets_dir
 from eligibility._render import render_text
 from eligibility.case import Case, parse_case_json
+from eligibility.decision import Decision
 from eligibility.errors import CaseError, EligibilityError, EngineError, Problem, RulesetError
 
 EXIT_OK = 0
@@ -146,6 +147,12 @@ def run_golden(
         ),
     ] = None,
     rulesets: RulesetsOption = None,
+    coverage: Annotated[
+        bool,
+        typer.Option(
+            "--coverage", help="Report which criterion statuses and outcomes the cases reach."
+        ),
+    ] = False,
 ) -> None:
     """Run golden cases: a line per case, what differs on failure, and `N passed, N failed`."""
     from eligibility.golden import compare, golden_files, load_golden
@@ -164,6 +171,7 @@ def run_golden(
         else:
             files.append(path)
     passed = failed = 0
+    seen: dict[tuple[str, str], set[str]] = {}
     for file in files:
         try:
             goldens = load_golden(file)
@@ -171,7 +179,9 @@ def run_golden(
             _fail(EXIT_RULESET, exc.problems, f"cannot read the golden cases in {file}")
         for golden in goldens:
             try:
-                diffs = compare(golden, registry.evaluate(golden.case))
+                decision = registry.evaluate(golden.case)
+                diffs = compare(golden, decision)
+                _record(decision, seen)
             except (CaseError, EngineError) as exc:
                 diffs = [str(exc)]
             if diffs:
@@ -182,9 +192,53 @@ def run_golden(
             else:
                 passed += 1
                 typer.echo(f"ok   {golden.name}")
+    if coverage:
+        _report_coverage(registry, seen)
     typer.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)
+
+
+def _record(decision: Decision, seen: dict[tuple[str, str], set[str]]) -> None:
+    for m in decision.measures:
+        seen.setdefault((m.ruleset, m.id), set()).add(m.outcome)
+        for c in m.criteria:
+            seen.setdefault((m.ruleset, f"{m.id}.{c.id}"), set()).add(c.status)
+            for u in c.unless:
+                seen.setdefault((m.ruleset, f"{m.id}.{u.id}"), set()).add(u.status)
+
+
+def _report_coverage(registry: Registry, seen: dict[tuple[str, str], set[str]]) -> None:
+    """Per measure the outcomes reached, per criterion met / not met / unknown, and the gaps."""
+    typer.echo("")
+    typer.echo("coverage (✓ reached by a golden case, · not reached):")
+    gaps = []
+    for ruleset in sorted({r.id: r for r in registry.rulesets}.values(), key=lambda r: r.id):
+        if not any(key[0] == ruleset.id for key in seen):
+            continue
+        typer.echo(f"  {ruleset.id}")
+        for measure in ruleset.measures:
+            possible = ["not_applicable", "undetermined"]
+            if measure.when_met is not None:
+                possible = [measure.when_met, "ineligible", *possible]
+            got = seen.get((ruleset.id, measure.id), set())
+            marks = "  ".join(f"{'✓' if o in got else '·'} {o}" for o in possible)
+            typer.echo(f"    {measure.id}: {marks}")
+            gaps += [f"{ruleset.id} {measure.id}: outcome {o}" for o in possible if o not in got]
+            for crit in measure.criteria():
+                got = seen.get((ruleset.id, f"{measure.id}.{crit.id}"), set())
+                marks = "  ".join(
+                    f"{'✓' if s in got else '·'} {s}" for s in ("met", "not_met", "unknown")
+                )
+                typer.echo(f"      {crit.id}: {marks}")
+                gaps += [
+                    f"{ruleset.id} {measure.id}.{crit.id}: {s}"
+                    for s in ("met", "not_met")
+                    if s not in got
+                ]
+    typer.echo(f"branches no golden case reaches ({len(gaps)}):")
+    for gap in gaps:
+        typer.echo(f"  - {gap}")
 
 
 @app.command("rulesets")

@@ -120,7 +120,7 @@ def test_test_command_runs_golden_cases_with_a_summary_line(tmp_path: Path) -> N
     """`eligibility test` prints a line per case and `N passed, N failed`; a failure shows the diff."""
     ok = CliRunner().invoke(app, ["test", str(ROOT / "rulesets" / "us-ca")])
     assert 0 == ok.exit_code
-    assert ok.stdout.endswith("34 passed, 0 failed\n")
+    assert ok.stdout.endswith("40 passed, 0 failed\n")
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(
         "cases:\n"
@@ -135,3 +135,18 @@ def test_test_command_runs_golden_cases_with_a_summary_line(tmp_path: Path) -> N
     assert "FAIL The example is wrongly expected to be ineligible for diversion" in failed.stdout
     assert "pc1000_pretrial_diversion: expected outcome ineligible, got eligible" in failed.stdout
     assert failed.stdout.endswith("0 passed, 1 failed\n")
+
+
+def test_coverage_lists_the_branches_no_golden_case_reaches() -> None:
+    """--coverage marks reached statuses and names the gaps (here two that open law keeps unknown)."""
+    result = CliRunner().invoke(app, ["test", str(ROOT / "rulesets" / "us-ca"), "--coverage"])
+    assert 0 == result.exit_code
+    assert (
+        "    pc1000_pretrial_diversion: ✓ eligible  ✓ ineligible  ✓ not_applicable  ✓ undetermined"
+        in result.stdout
+    )
+    assert (
+        "branches no golden case reaches (2):\n"
+        "  - us-ca-drug-diversion pc1000_deferred_entry_of_judgment.decided_before_2018: not_met\n"
+        "  - us-ca-drug-diversion prop36_probation_with_treatment.firearm_with_listed_drug: met\n"
+    ) in result.stdout
