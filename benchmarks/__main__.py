@@ -82,12 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def core(case: Any) -> Any:
         facts = normaliser.normalise(case)
-        key = tuple(
-            (name, p.values.index(v))
-            for name, p in sorted(ruleset.parameters.items())
-            if (v := p.value_on(case.offense_date)) is not None
-        )
-        return core_engine.verdicts(ruleset, key, ruleset.parameters_on(case.offense_date), facts)
+        key, params = ruleset.snapshot(case.offense_date)
+        return core_engine.verdicts(ruleset, key, params, facts)
 
     warm = min(500, len(cases))
     rows: list[tuple[str, Callable[[Any], Any], list[Any]]] = [

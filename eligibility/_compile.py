@@ -70,7 +70,8 @@ def _leaves(conds: Any) -> int:
 
 @dataclass(frozen=True)
 class Operand:
-    """``kind`` is ``case`` (a top-level field), ``item`` (a field of the ranged item) or ``lit``."""
+    """``kind`` is ``case`` (a top-level field), ``item`` (a field of the ranged item), ``lit``,
+    or ``unknown`` (a parameter with no value in force: the literal is unknown)."""
 
     kind: str
     value: Any
@@ -85,7 +86,9 @@ class Literal:
     right: Operand
 
     def fields(self) -> frozenset[tuple[str, str]]:
-        return frozenset((o.kind, o.value) for o in (self.left, self.right) if o.kind != "lit")
+        return frozenset(
+            (o.kind, o.value) for o in (self.left, self.right) if o.kind in ("case", "item")
+        )
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,15 @@ class Plan:
     witnesses, which only matter when a list item or a field a quantifier reads is unknown."""
     quantified_case_fields: set[str] = field(default_factory=set)
     """Case-level fields read inside quantifier bodies."""
+
+    def layout(self) -> tuple[Any, ...]:
+        """What `encode_case` writes; two plans with the same layout read the same fact."""
+        return (
+            self.case_fields,
+            {k: frozenset(v) for k, v in self.list_fields.items()},
+            self.derived_case,
+            self.derived_item,
+        )
 
     def is_complete(self, fact: Mapping[str, Any]) -> bool:
         """True when every field a quantifier reads is present in the encoded case."""
@@ -372,6 +384,8 @@ class Compiler:
         if isinstance(node, E.Cmp):
             left, right = self.operand(node.left, scope), self.operand(node.right, scope)
             op = node.op
+            if "unknown" in (left.kind, right.kind):
+                return ("const", None)
             if left.kind == "lit" and right.kind == "lit":
                 return (
                     "const",
@@ -384,12 +398,12 @@ class Compiler:
             return Literal(op, left, right)
         if isinstance(node, E.In):
             left, right = self.operand(node.left, scope), self.operand(node.right, scope)
-            if right.kind == "case" and str(right.value).startswith("p_"):
-                return ("const", None)  # a parameter with no value in force: unknown
+            if right.kind == "lit" and right.value == ():
+                return ("const", node.negated)  # nothing is in an empty list, known or not
+            if "unknown" in (left.kind, right.kind):
+                return ("const", None)
             if right.kind != "lit":
                 raise CompileError("`in` needs a list of values on its right")
-            if right.value == ():
-                return ("const", node.negated)  # nothing is in an empty list, known or not
             if left.kind == "lit":
                 return ("const", (left.value in right.value) != node.negated)
             return Literal("notin" if node.negated else "in", left, right)
@@ -409,8 +423,7 @@ class Compiler:
                 value = self.params[node.name]
                 return Operand("lit", value)
             if node.name in self.ruleset.parameters:
-                # No value in force on this date: the fact-like name stays unknown.
-                return self._case_field("p_" + node.name, node.name)
+                return Operand("unknown", node.name)  # no value in force on this date
             return self._case_field("c_" + node.name, node.name)
         if (
             isinstance(node, E.Attr)

@@ -177,7 +177,12 @@ class DurableEngine:
         fact = plan.encode_case(facts.values, params)
         if plan.is_complete(fact):
             # Every quantified field is known: the smaller two-valued plan gives the same verdicts.
+            full = plan
             plan, handle = self.compiled(ruleset, key, params, complete=True)
+            if plan.layout() != full.layout():
+                # The plans lifted different terms (an oversized body in one of them): the
+                # derived fields differ, so the case is encoded for the plan that reads it.
+                fact = plan.encode_case(facts.values, params)
         fired = handle.fired(fact)
         atoms = atom_values(plan, fired)
         return {k: fold(f, atoms) for k, f in plan.formulas.items()}
@@ -322,6 +327,8 @@ class Registry:
         )
 
     def _check_declared_facts(self, case: Case, groups: Mapping[str, list[Ruleset]]) -> None:
+        if not case.facts:
+            return
         declared = {name for versions in groups.values() for r in versions for name in r.facts}
         problems = []
         for name in case.facts:
@@ -427,6 +434,7 @@ class Registry:
     ) -> list[MeasureResult]:
         out = []
         cache: dict[tuple[Any, ...], dict[str, bool | None]] = {}
+        snapshots: dict[dt.date, tuple[tuple[Any, ...], Evaluator]] = {}
         for measure in ruleset.measures:
             basis = measure.governing_date or selected.basis
             day = case.offense_date if basis == "offense_date" else case.decision_date
@@ -443,17 +451,14 @@ class Registry:
                 out.append(_undated(ruleset, measure, governing, basis, collector))
                 continue
             in_force = measure.in_force is None or measure.in_force.contains(day)
-            key = tuple(
-                (name, p.values.index(v))
-                for name, p in sorted(ruleset.parameters.items())
-                if (v := p.value_on(day)) is not None
-            )
+            if day not in snapshots:
+                key, params = ruleset.snapshot(day)
+                snapshots[day] = (key, Evaluator(facts.values, params))
+            key, ev = snapshots[day]
             if key not in cache:
-                params = ruleset.parameters_on(day)
-                cache[key] = self._engine.verdicts(ruleset, key, params, facts)
+                cache[key] = self._engine.verdicts(ruleset, key, ev.params, facts)
             verdicts = cache[key]
             verdict = decide(measure, verdicts, in_force)
-            ev = Evaluator(facts.values, ruleset.parameters_on(day))
             out.append(
                 _result(
                     ruleset, measure, verdict, verdicts, ev, governing, day, in_force, collector

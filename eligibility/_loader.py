@@ -478,30 +478,26 @@ class _Builder:
         try:
             return E.parse(text)
         except ConditionSyntaxError as exc:
-            line, col = self.loaded.position_in_scalar(path, exc.line, exc.column)
-            self.problems.append(
-                Problem(
-                    exc.message,
-                    file=self.loaded.file,
-                    line=line,
-                    column=col,
-                    location=_render(path),
-                    hint=exc.hint,
-                )
-            )
+            self._condition_problem(path, exc.message, exc.line, exc.column, exc.hint)
             return None
 
     def _type_problem(self, exc: TypeCheckError, path: YamlPath) -> None:
         p = exc.problem
-        line, col = self.loaded.position_in_scalar(path, p.line or 1, p.column or 1)
+        self._condition_problem(path, p.message, p.line or 1, p.column or 1, p.hint)
+
+    def _condition_problem(
+        self, path: YamlPath, message: str, line: int, column: int, hint: str | None
+    ) -> None:
+        """Report a problem at a position inside the condition text at ``path``."""
+        file_line, file_column = self.loaded.position_in_scalar(path, line, column)
         self.problems.append(
             Problem(
-                p.message,
+                message,
                 file=self.loaded.file,
-                line=line,
-                column=col,
+                line=file_line,
+                column=file_column,
                 location=_render(path),
-                hint=p.hint,
+                hint=hint,
             )
         )
 

@@ -135,13 +135,6 @@ class ParameterDef:
     description: str
     values: tuple[DatedValue, ...]
 
-    def value_on(self, day: dt.date) -> DatedValue | None:
-        """The value in force on ``day``, if any."""
-        for value in self.values:
-            if value.period.contains(day):
-                return value
-        return None
-
 
 @dataclass(frozen=True)
 class OffenceDef:
@@ -184,11 +177,15 @@ class Ruleset:
         """Every criterion of every measure."""
         return tuple(c for m in self.measures for c in m.criteria())
 
-    def parameters_on(self, day: dt.date) -> dict[str, Any]:
-        """Parameter values in force on ``day``; a parameter without one is absent."""
-        out: dict[str, Any] = {}
-        for name, param in self.parameters.items():
-            value = param.value_on(day)
-            if value is not None:
-                out[name] = value.value
-        return out
+    def snapshot(self, day: dt.date) -> tuple[tuple[tuple[str, int], ...], dict[str, Any]]:
+        """The parameter values in force on ``day`` and a key naming that set of values
+        (which dated value of each parameter), so equal sets compile once."""
+        key: list[tuple[str, int]] = []
+        values: dict[str, Any] = {}
+        for name, param in sorted(self.parameters.items()):
+            for index, value in enumerate(param.values):
+                if value.period.contains(day):
+                    key.append((name, index))
+                    values[name] = value.value
+                    break
+        return tuple(key), values
