@@ -140,20 +140,26 @@ class DurableRuleset:
             pass
 
 
-CREATE_ATTEMPTS = 3
+CREATE_ATTEMPTS = 6
 
 
 def _create(name: str, definition: str) -> int:
-    """Create a handle. durable-rules 2.0.28 sometimes refuses a valid definition with error 102
-    (a nondeterministic read in its parser: the same text loads on the next call); an invalid
-    definition fails every attempt, so it is still reported."""
+    """Create a handle. durable-rules 2.0.28 sometimes refuses a valid definition with error 102;
+    it depends on the process's heap (the same text loads later, and a fresh process loads it),
+    which points at an uninitialised read in its parser. Each retry pads the text with
+    whitespace so the parser works in a differently sized buffer. An invalid definition fails
+    every attempt, so it is still reported."""
     for attempt in range(CREATE_ATTEMPTS):
+        # Held across the call: a block of a new size moves where the parser's buffers land.
+        ballast = bytearray(4096 * attempt * attempt)
         try:
-            handle: int = _dre.create_ruleset(name, definition)
+            handle: int = _dre.create_ruleset(name, " " * (97 * attempt) + definition)
             return handle
         except Exception as exc:
             if "error code: 102" not in str(exc) or attempt == CREATE_ATTEMPTS - 1:
                 raise
+        finally:
+            del ballast
     raise AssertionError("unreachable")  # pragma: no cover
 
 
