@@ -55,6 +55,10 @@ MAX_ITEM_EXPRESSIONS = 24
 (expression limit) on long item predicates, e.g. a `not in` over dozens of codes."""
 
 
+LIFT_MEMBERSHIP = 4
+"""An item's ``in``/``not in`` over at least this many values becomes a derived field."""
+
+
 def _leaves(conds: Any) -> int:
     if isinstance(conds, list):
         return sum(_leaves(c) for c in conds)
@@ -406,6 +410,11 @@ class Compiler:
                 raise CompileError("`in` needs a list of values on its right")
             if left.kind == "lit":
                 return ("const", (left.value in right.value) != node.negated)
+            if left.kind == "item" and len(right.value) >= LIFT_MEMBERSHIP:
+                # durable-rules has no set operator: `in` spells one comparison per value, for
+                # every item and every witness rule — the largest cost of an evaluation. A long
+                # membership test on an item is computed once per item instead.
+                return self.lifted_bool(node, scope)
             return Literal("notin" if node.negated else "in", left, right)
         if isinstance(node, (E.Quant, E.Count, E.Call, E.Arith)):
             return self.lifted_bool(node, scope)
