@@ -111,7 +111,7 @@ def _needs(rule: Any) -> str | None:
             if op == "$gt" and isinstance(arg, dict) and len(arg) == 1:
                 ((name, bound),) = arg.items()
                 if name.startswith("n_") and bound == 0:
-                    return "c_" + name[2:]
+                    return "c_" + str(name)[2:]
     return None
 
 
