@@ -184,10 +184,7 @@ def _rejections(case: Case, groups: Mapping[str, list[Ruleset]]) -> list[Problem
                 rejected.append(exc.problems)
         if rejected and len(rejected) == len(candidates or versions[-1:]):
             problems.extend(rejected[0])
-    seen: set[str] = set()
-    unique = []
+    unique: dict[str | None, Problem] = {}
     for p in problems:
-        if p.render() not in seen:
-            seen.add(p.render())
-            unique.append(p)
-    return unique
+        unique.setdefault(p.location, p)  # one message per field, not one per ruleset
+    return list(unique.values())

@@ -126,10 +126,11 @@ class _Semantic:
         snapshots = self._snapshots(measure)
         if not snapshots:
             return  # the loader reports a measure that is never in force
-        blocked = False
+        blocked = always = False
         for role, group in (("applies_to", measure.applies_to), ("requires", measure.requires)):
             for k, crit in enumerate(group):
-                blocked |= self._condition(measure, crit, (*path, role, k), snapshots)
+                stops, holds = self._condition(measure, crit, (*path, role, k), snapshots)
+                blocked, always = blocked or stops, always or holds
         for j, excl in enumerate(measure.excluded_if):
             epath = (*path, "excluded_if", j)
             blocked |= self._exclusion(measure, excl, epath, snapshots)
@@ -142,7 +143,7 @@ class _Semantic:
         if not whole.true:
             free = self._reach(met, snapshots, free=True)
             self._never_met(measure.id, path, "its conditions contradict each other", free)
-        elif not whole.false and measure.when_met is not None:
+        elif not whole.false and measure.when_met is not None and not always:
             self.report(
                 "L102",
                 path,
@@ -174,16 +175,17 @@ class _Semantic:
 
     def _condition(
         self, measure: MeasureDef, crit: CriterionDef, path: YamlPath, snapshots: list[Any]
-    ) -> bool:
-        """Check one scope or requirement; True when it alone stops the measure being met."""
+    ) -> tuple[bool, bool]:
+        """Check one scope or requirement: whether it alone stops the measure being met, and
+        whether it always holds (each reported here)."""
         result = self._reach(crit.condition, snapshots)
         if result is None:
-            return False
+            return False, False
         where = (*path, "condition")
         free = self._reach(crit.condition, snapshots, free=True)
         if not result.true:
             self._never_met(measure.id, where, f"`{crit.id}` can never hold", free)
-            return True
+            return True, False
         if free is not None and not free.false:
             what = "scope" if crit.role == "scope" else "requirement"
             self.report(
@@ -192,7 +194,8 @@ class _Semantic:
                 f"{what} `{crit.id}` always holds, so it decides nothing",
                 "check the comparison and its constant, or remove the criterion",
             )
-        return False
+            return False, True
+        return False, False
 
     def _exclusion(
         self, measure: MeasureDef, excl: CriterionDef, path: YamlPath, snapshots: list[Any]

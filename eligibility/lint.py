@@ -123,8 +123,9 @@ class _Run:
     def versions(self) -> list[Finding]:
         """Versions of one ruleset (same id, same folder) that overlap or disagree."""
         found: list[Finding] = []
-        for folder in sorted({p.resolve().parent.parent for p in self.linted}):
-            rulesets = [r for p in iter_ruleset_files(folder) if (r := self._load(p)) is not None]
+        for folder in sorted({p.resolve().parent for p in self.linted}):
+            files = [p for p in sorted(folder.glob("*.yaml")) if not _is_golden(p)]
+            rulesets = [r for p in files if (r := self._load(p)) is not None]
             try:
                 Registry(rulesets, evaluator="reference")
             except RulesetError as exc:
