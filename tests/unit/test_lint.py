@@ -119,3 +119,24 @@ def test_loader_problems_are_sorted_into_specific_codes() -> None:
         if f.problem.message
     }
     assert {"L001", "L002", "L003", "L004", "L005", "L006", "L007"} == codes
+
+
+DOC = ROOT / "docs" / "lint.md"
+EXAMPLES = re.findall(
+    r"```console\n\$ (eligibility lint tests/[^\n]*)\n(.*?)```", DOC.read_text(), re.S
+)
+
+
+@pytest.mark.parametrize(("command", "output"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
+def test_docs_show_the_output_lint_really_prints(
+    command: str, output: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example output in docs/lint.md is exactly what the command prints today."""
+    monkeypatch.chdir(ROOT)
+    assert output == _lint(*command.split()[2:])[1]
+
+
+def test_docs_list_every_check() -> None:
+    """Each code and name of the check table has a row in docs/lint.md."""
+    text = DOC.read_text()
+    assert [] == [c for c in CHECKS.values() if f"| {c.code} | {c.name} |" not in text]
