@@ -11,6 +11,9 @@ Exit codes:
 4     the engine failed; the case was not decided (a bug: please report it)
 ====  ==================================================================================
 
+``eligibility lint`` has its own meaning of 1: it found at least one error in the rulesets or
+golden files it checked (0: none, perhaps warnings; 2: the command line is wrong).
+
 No traceback is printed for these; set ``ELIGIBILITY_DEBUG=1`` to see one for exit code 4.
 """
 
@@ -259,6 +262,28 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ru
     from eligibility.schemas import schema_for
 
     typer.echo(json.dumps(schema_for(kind.value), indent=2, ensure_ascii=False))
+
+
+@app.command("lint")
+def lint_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Ruleset files, golden case files or folders (default: the rulesets folder).",
+            exists=True,
+        ),
+    ] = None,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people, json for editors and CI.")
+    ] = Format.text,
+    rulesets: RulesetsOption = None,
+) -> None:
+    """Check rulesets and golden cases without running them; exit 1 on errors, 0 otherwise."""
+    from eligibility.lint import exit_code, lint
+
+    report = lint(paths or [], rulesets)
+    typer.echo(report.to_json() if format is Format.json else report.render_text(), nl=False)
+    raise typer.Exit(exit_code(report))
 
 
 def main() -> None:
