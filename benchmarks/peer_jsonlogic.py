@@ -85,7 +85,9 @@ def none_of(true_when: Rule, unknown_when: Rule) -> Rule:
     return {"if": [some("priors", true_when), False, some("priors", unknown_when), None, True]}
 
 
-def outcome(applies: Rule, scope: list[Rule], requires: list[Rule], excluded: list[Rule], when: str) -> Rule:
+def outcome(
+    applies: Rule, scope: list[Rule], requires: list[Rule], excluded: list[Rule], when: str
+) -> Rule:
     anything = scope + requires + excluded
     return {
         "if": [
@@ -115,7 +117,18 @@ STAGES: list[tuple[str, Rule]] = [
             by_case(lambda listed: not_(some("charges", and_(var("drug_related"), not_(listed))))),
         ),
     ),
-    ("adult", {"if": [{">=": [var("age"), 18]}, True, is_(var("facts.forum"), "adult_criminal_court"), None, False]}),
+    (
+        "adult",
+        {
+            "if": [
+                {">=": [var("age"), 18]},
+                True,
+                is_(var("facts.forum"), "adult_criminal_court"),
+                None,
+                False,
+            ]
+        },
+    ),
     ("felony5y", none_of(*(and_(CONVICTION, var("felony"), w) for w in (WITHIN, ON_BOUNDARY)))),
     ("noViolence", not_(some("charges", var("violence")))),
     (
@@ -126,7 +139,12 @@ STAGES: list[tuple[str, Rule]] = [
             [
                 none_of(
                     *(
-                        and_(CONVICTION, var("drug_related"), not_(in_(CODE, ca_plain.LISTED_NEW | ca_plain.QUALIFIED)), w)
+                        and_(
+                            CONVICTION,
+                            var("drug_related"),
+                            not_(in_(CODE, ca_plain.LISTED_NEW | ca_plain.QUALIFIED)),
+                            w,
+                        )
                         for w in (WITHIN, ON_BOUNDARY)
                     )
                 ),
@@ -144,18 +162,32 @@ STAGES: list[tuple[str, Rule]] = [
         "pc1000_deferred_entry_of_judgment",
         outcome(
             {"<=": [var("offense"), END_2017]},
-            [var("listedCharge"), var("adult"), {"if": [{"<=": [var("decision"), END_2017]}, True, None]}],
+            [
+                var("listedCharge"),
+                var("adult"),
+                {"if": [{"<=": [var("decision"), END_2017]}, True, None]},
+            ],
             [
                 none_of(
                     *(
-                        and_(CONVICTION, var("drug_related"), {"<": [var("disposed_vs_offense"), 0]}, test)
+                        and_(
+                            CONVICTION,
+                            var("drug_related"),
+                            {"<": [var("disposed_vs_offense"), 0]},
+                            test,
+                        )
                         for test in ({"!==": [CODE, "HSC 11357"]}, is_(CODE, "HSC 11357"))
                     )
                 ),
                 var("noViolence"),
                 var("noOtherDrug"),
                 not_(var("facts.probation_or_parole_revoked_not_completed")),
-                none_of(*(and_(in_(var("disposition"), ["diversion", "deferred_judgment"]), w) for w in (WITHIN, ON_BOUNDARY))),
+                none_of(
+                    *(
+                        and_(in_(var("disposition"), ["diversion", "deferred_judgment"]), w)
+                        for w in (WITHIN, ON_BOUNDARY)
+                    )
+                ),
                 var("felony5y"),
                 var("consent"),
                 var("facts.accepts_dej_terms"),
@@ -182,7 +214,15 @@ STAGES: list[tuple[str, Rule]] = [
                                 {">": [var("committed_vs_lookback"), 0]},
                                 {"<": [var("committed_vs_offense"), 0]},
                                 or_(
-                                    and_(var("felony"), not_(and_(var("drug_related"), in_(CODE, ca_plain.CATEGORY_POSSESSION)))),
+                                    and_(
+                                        var("felony"),
+                                        not_(
+                                            and_(
+                                                var("drug_related"),
+                                                in_(CODE, ca_plain.CATEGORY_POSSESSION),
+                                            )
+                                        ),
+                                    ),
                                     and_(not_(var("felony")), var("violent")),
                                 ),
                             ),
@@ -195,14 +235,37 @@ STAGES: list[tuple[str, Rule]] = [
                         not_(NVDPO),
                         or_(
                             is_(var("class"), "felony"),
-                            and_(is_(var("class"), "misdemeanor"), not_(in_(CODE, ca_plain.USE_RELATED))),
+                            and_(
+                                is_(var("class"), "misdemeanor"),
+                                not_(in_(CODE, ca_plain.USE_RELATED)),
+                            ),
                         ),
                     ),
                 ),
-                {"if": [some("charges", and_(var("weapon"), in_(var("substance"), ca_plain.FIREARM_DRUGS))), None, False]},
+                {
+                    "if": [
+                        some(
+                            "charges",
+                            and_(var("weapon"), in_(var("substance"), ca_plain.FIREARM_DRUGS)),
+                        ),
+                        None,
+                        False,
+                    ]
+                },
                 not_(var("consent")),
                 and_(
-                    {">=": [{"reduce": [{"filter": [var("priors"), POSSESSION_PRIOR]}, {"+": [var("accumulator"), 1]}, 0]}, 2]},
+                    {
+                        ">=": [
+                            {
+                                "reduce": [
+                                    {"filter": [var("priors"), POSSESSION_PRIOR]},
+                                    {"+": [var("accumulator"), 1]},
+                                    0,
+                                ]
+                            },
+                            2,
+                        ]
+                    },
                     {">=": [var("facts.prior_prop36_treatment_courses"), 2]},
                     var("facts.found_unamenable_to_treatment"),
                 ),

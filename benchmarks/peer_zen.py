@@ -1,11 +1,11 @@
 """The California decision as a zen-engine JDM graph (outcomes only, no reasons).
 
-Graph: input → one expression node → three decision tables (hit policy ``first``, one per
-measure) → output. The expression node derives every criterion in zen's expression language —
-``some``/``count`` over ``charges`` and ``priors``, ``in`` against code lists — as a
-three-valued result (``true`` / ``false`` / ``null`` for the ruleset's unsettled points), then
-folds each measure's criteria into four flags (``$.key`` reads a key computed earlier in the
-same node). Each decision table turns those flags into the outcome, first matching row wins.
+Graph: input → one expression node → three decision tables (one per measure) → output. The
+expression node derives every criterion in zen's expression language — ``some``/``count`` over
+``charges`` and ``priors``, ``in`` against code lists — as a three-valued result (``true`` /
+``false`` / ``null`` for the ruleset's unsettled points). Each decision table has a column per
+criterion of its measure and a row per way to decide it, hit policy ``first`` (see
+:func:`table`), and writes the measure's outcome; the output node merges the three.
 
 zen-engine is pinned to 0.37.1: later releases add ~155 µs of fixed cost to every Python
 ``evaluate`` call (gorules/zen#441).
@@ -59,7 +59,8 @@ CRITERIA = [
     (
         "felony5y",
         _none_of(
-            f"{CONVICTION} and #.felony and {WITHIN}", f"{CONVICTION} and #.felony and {ON_BOUNDARY}"
+            f"{CONVICTION} and #.felony and {WITHIN}",
+            f"{CONVICTION} and #.felony and {ON_BOUNDARY}",
         ),
     ),
     (
@@ -113,60 +114,61 @@ CRITERIA = [
     ),
 ]
 
-# Per measure: when it applies, scope (false → not applicable), requirements (false → ineligible),
-# exclusions (true → ineligible), and the outcome when nothing blocks or is unknown.
+# The inputs the tables read as they are, and when each measure applies (its era).
+CRITERIA += [
+    ("consent", "consent"),
+    ("noConsent", "not consent"),
+    ("waivesSpeedyTrial", "facts.waives_speedy_trial_rights"),
+    ("acceptsDejTerms", "facts.accepts_dej_terms"),
+    ("notRevoked", "not facts.probation_or_parole_revoked_not_completed"),
+    ("pretrialEra", f"offense >= {D2018}"),
+    ("dejEra", f"offense <= {END_2017}"),
+    ("prop36Era", f"decision >= {D2001}"),
+]
+
+# Per measure: its era, scope (false → not applicable), requirements (false → ineligible),
+# exclusions (true → ineligible), and the outcome when nothing blocks and nothing is unknown.
 MEASURES = [
     (
         "pc1000_pretrial_diversion",
-        f"offense >= {D2018}",
-        ["$.listedCharge", "$.adult"],
-        [
-            "$.nonlisted5y",
-            "$.noViolence",
-            "$.noOtherDrug",
-            "$.felony5y",
-            "consent",
-            "facts.waives_speedy_trial_rights",
-        ],
+        "pretrialEra",
+        ["listedCharge", "adult"],
+        ["nonlisted5y", "noViolence", "noOtherDrug", "felony5y", "consent", "waivesSpeedyTrial"],
         [],
         "eligible",
     ),
     (
         "pc1000_deferred_entry_of_judgment",
-        f"offense <= {END_2017}",
-        ["$.listedCharge", "$.adult", "$.dejDecidedIn2017"],
+        "dejEra",
+        ["listedCharge", "adult", "dejDecidedIn2017"],
         [
-            "$.drugBefore",
-            "$.noViolence",
-            "$.noOtherDrug",
-            "(not facts.probation_or_parole_revoked_not_completed)",
-            "$.diversion5y",
-            "$.felony5y",
+            "drugBefore",
+            "noViolence",
+            "noOtherDrug",
+            "notRevoked",
+            "diversion5y",
+            "felony5y",
             "consent",
-            "facts.accepts_dej_terms",
+            "acceptsDejTerms",
         ],
         [],
         "eligible",
     ),
     (
         "prop36_probation_with_treatment",
-        f"decision >= {D2001}",
-        ["$.nvdpoCharge", "$.adult"],
+        "prop36Era",
+        ["nvdpoCharge", "adult"],
         [],
         [
-            "$.seriousFelonyNotWashedOut",
-            "$.otherOffenseCharged",
-            "$.firearmWithDrug",
-            "(not consent)",
-            "$.refusedTreatmentTwice",
+            "seriousFelonyNotWashedOut",
+            "otherOffenseCharged",
+            "firearmWithDrug",
+            "noConsent",
+            "refusedTreatmentTwice",
         ],
         "entitled",
     ),
 ]
-
-
-def _any(terms: list[str], test: str) -> str:
-    return " or ".join(f"{t} {test}" for t in terms) or "false"
 
 
 def _node(node_id: str, kind: str, content: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -177,46 +179,47 @@ def _node(node_id: str, kind: str, content: dict[str, Any] | None = None) -> dic
     return node
 
 
+def table(
+    name: str, era: str, scope: list[str], requires: list[str], excluded: list[str], when: str
+) -> dict[str, Any]:
+    """One measure's decision table: a column per criterion, a row per way to decide it.
+
+    First matching row wins: out of its era or out of scope → not applicable; a requirement
+    false or an exclusion true while the scope is known → ineligible; any criterion unknown →
+    undetermined; otherwise ``when``. Empty cells match anything.
+    """
+    known_scope = {s: "!= null" for s in scope}
+    rows: list[tuple[dict[str, str], str]] = [({era: "false"}, "not_applicable")]
+    rows += [({s: "false"}, "not_applicable") for s in scope]
+    rows += [({r: "false", **known_scope}, "ineligible") for r in requires]
+    rows += [({e: "true", **known_scope}, "ineligible") for e in excluded]
+    rows += [({c: "null"}, "undetermined") for c in scope + requires + excluded]
+    rows += [({}, when)]
+    columns = [era, *scope, *requires, *excluded]
+    return _node(
+        name,
+        "decisionTableNode",
+        {
+            "hitPolicy": "first",
+            "inputs": [{"id": c, "name": c, "field": c} for c in columns],
+            "outputs": [{"id": "outcome", "name": "outcome", "field": name}],
+            "rules": [
+                {"_id": f"r{i}", **{c: cells.get(c, "") for c in columns}, "outcome": f"'{out}'"}
+                for i, (cells, out) in enumerate(rows)
+            ],
+        },
+    )
+
+
 def graph() -> dict[str, Any]:
-    """The JDM graph (the JSON a GoRules editor would save), built from the tables above."""
+    """The JDM graph (the JSON the GoRules editor saves), built from the lists above."""
     expressions = [{"id": key, "key": key, "value": value} for key, value in CRITERIA]
-    tables = []
-    for name, applies, scope, requires, excluded, when in MEASURES:
-        flags = {
-            "Applies": applies,
-            "ScopeNo": _any(scope, "== false"),
-            "ScopeUnknown": _any(scope, "== null"),
-            "Blocked": _any(requires, "== false") + " or " + _any(excluded, "== true"),
-            "Unknown": _any(scope + requires + excluded, "== null"),
-        }
-        expressions += [{"id": name + f, "key": name + f, "value": v} for f, v in flags.items()]
-        rows = [  # Applies, ScopeNo, Blocked, ScopeUnknown, Unknown → outcome; first match wins
-            ("false", "", "", "", "", "not_applicable"),
-            ("", "true", "", "", "", "not_applicable"),
-            ("", "", "true", "false", "", "ineligible"),
-            ("", "", "", "", "true", "undetermined"),
-            ("", "", "", "", "", when),
-        ]
-        columns = ["Applies", "ScopeNo", "Blocked", "ScopeUnknown", "Unknown"]
-        tables.append(
-            _node(
-                name,
-                "decisionTableNode",
-                {
-                    "hitPolicy": "first",
-                    "inputs": [{"id": c, "name": c, "field": name + c} for c in columns],
-                    "outputs": [{"id": "outcome", "name": "outcome", "field": name}],
-                    "rules": [
-                        {"_id": f"r{i}", **dict(zip(columns, row[:5], strict=True)), "outcome": f"'{row[5]}'"}
-                        for i, row in enumerate(rows)
-                    ],
-                },
-            )
-        )
-    nodes = [_node("input", "inputNode"), _node("criteria", "expressionNode", {"expressions": expressions})]
+    tables = [table(*measure) for measure in MEASURES]
+    nodes = [_node("input", "inputNode")]
+    nodes += [_node("criteria", "expressionNode", {"expressions": expressions})]
     nodes += [*tables, _node("output", "outputNode")]
-    edges = [("input", "criteria")] + [(t["id"], "output") for t in tables]
-    edges += [("criteria", t["id"]) for t in tables]
+    edges = [("input", "criteria")]
+    edges += [("criteria", t["id"]) for t in tables] + [(t["id"], "output") for t in tables]
     return {
         "nodes": nodes,
         "edges": [
