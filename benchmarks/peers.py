@@ -61,17 +61,13 @@ def peer_rows() -> list[Peer]:
                 f"note: zen-engine {zen} is not the pinned {ZEN_PIN}; see gorules/zen#441",
                 file=sys.stderr,
             )
-        peers.append(
-            Peer(f"zen-engine {zen} JDM graph, outcomes only", prepare, peer_zen.make_decide())
-        )
+        peers.append(Peer(f"zen-engine {zen}, outcomes only", prepare, peer_zen.make_decide()))
     logic = _version("json-logic-qubit")
     if logic is None:
         missing.append("json-logic-qubit")
     else:
         peers.append(
-            Peer(
-                f"json-logic (qubit {logic}), outcomes only", prepare, peer_jsonlogic.make_decide()
-            )
+            Peer(f"json-logic {logic}, outcomes only", prepare, peer_jsonlogic.make_decide())
         )
     if missing:
         print(
@@ -89,9 +85,9 @@ def count_disagreements(peer: Peer, cases: list[Case]) -> int:
 def timed_rows(peers: list[Peer]) -> list[tuple[str, Callable[[Case], Any]]]:
     """(label, fn over a raw generated case): the shared pre-processing alone, then each peer
     as pre-processing + peer — the shape ``python -m benchmarks`` times."""
-    rows: list[tuple[str, Callable[[Case], Any]]] = [("peer input pre-processing only", prepare)]
+    rows: list[tuple[str, Callable[[Case], Any]]] = [("peer pre-processing only (prep)", prepare)]
     for peer in peers:
-        rows.append((f"{peer.name} (incl. pre-processing)", _compose(peer)))
+        rows.append((f"prep + {peer.name}", _compose(peer)))
     return rows
 
 
@@ -147,18 +143,18 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.repeats} interleaved repetitions, median [min–max]"
     )
     print(
-        f"{'variant':62} {'cases/s':>24} {'p50 µs':>8} {'p99 µs':>8} {'× floor':>8} {'disagree':>8}"
+        f"{'variant':50} {'cases/s':>26} {'p50 µs':>18} {'p99 µs':>8} {'× floor':>8} {'disagree':>8}"
     )
     floor = statistics.median(r[0] for r in runs[rows[0][0]])
     for name, _ in rows:
-        rates = [r[0] for r in runs[name]]
+        rates, p50s = [r[0] for r in runs[name]], [r[1] for r in runs[name]]
         rate = statistics.median(rates)
-        spread = f"{rate:,.0f} [{min(rates):,.0f}–{max(rates):,.0f}]"
-        p50 = statistics.median(r[1] for r in runs[name])
+        rate_text = f"{rate:,.0f} [{min(rates):,.0f}–{max(rates):,.0f}]"
+        p50_text = f"{statistics.median(p50s):.1f} [{min(p50s):.1f}–{max(p50s):.1f}]"
         p99 = statistics.median(r[2] for r in runs[name])
-        peer = name.removesuffix(" (incl. pre-processing)")
+        peer = name.removeprefix("prep + ")
         bad = str(wrong[peer]) if peer in wrong else "—"
-        print(f"{name:62} {spread:>24} {p50:8.1f} {p99:8.1f} {floor / rate:7.1f}× {bad:>8}")
+        print(f"{name:50} {rate_text:>26} {p50_text:>18} {p99:8.1f} {floor / rate:7.1f}× {bad:>8}")
     return 1 if any(wrong.values()) else 0
 
 

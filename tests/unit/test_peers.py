@@ -95,5 +95,5 @@ def test_peer_rows_are_ready_to_time() -> None:
     assert 2 == len(rows)
     assert all(0 == peers.count_disagreements(row, CASES[:50]) for row in rows)
     labels = [label for label, _ in peers.timed_rows(rows)]
-    assert "peer input pre-processing only" == labels[0]
-    assert all(label.endswith("(incl. pre-processing)") for label in labels[1:])
+    assert "peer pre-processing only (prep)" == labels[0]
+    assert all(label.startswith("prep + ") for label in labels[1:])
