@@ -96,16 +96,63 @@ def _compose(peer: Peer) -> Callable[[Case], dict[str, str]]:
     return lambda case: decide(prep(case))
 
 
-def _time(fn: Callable[[Case], Any], cases: list[Case]) -> tuple[float, list[float]]:
+def _time(fn: Callable[[Case], Any], cases: list[Case]) -> tuple[float, float, list[float]]:
+    """Wall seconds, CPU seconds and per-call wall µs for one pass over the cases."""
     gc.collect()
     perf = time.perf_counter_ns
     latencies = []
-    start = perf()
+    cpu, start = time.process_time(), perf()
     for case in cases:
         t0 = perf()
         fn(case)
         latencies.append((perf() - t0) / 1000)
-    return (perf() - start) / 1e9, latencies
+    return (perf() - start) / 1e9, time.process_time() - cpu, latencies
+
+
+class Run(NamedTuple):
+    """One timed pass of one row."""
+
+    rate: float  # cases per wall second
+    cpu_us: float  # CPU µs per case: barely moved by other processes on a shared machine
+    p50: float
+    p99: float
+
+
+def measure(
+    rows: list[tuple[str, Callable[[Case], Any]]], cases: list[Case], repeats: int
+) -> dict[str, list[Run]]:
+    """Each row over all cases, ``repeats`` times, interleaved and in rotating order."""
+    for _, fn in rows:  # warm-up
+        for case in cases[:500]:
+            fn(case)
+    runs: dict[str, list[Run]] = {name: [] for name, _ in rows}
+    for rep in range(repeats):
+        for name, fn in rows[rep % len(rows) :] + rows[: rep % len(rows)]:
+            wall, cpu, lat = _time(fn, cases)
+            q = statistics.quantiles(lat, n=100) if len(lat) > 1 else lat * 99
+            runs[name].append(Run(len(cases) / wall, cpu * 1e6 / len(cases), q[49], q[98]))
+    return runs
+
+
+def _spread(values: list[float], form: str) -> str:
+    return f"{statistics.median(values):{form}} [{min(values):{form}}–{max(values):{form}}]"
+
+
+def report(runs: dict[str, list[Run]], wrong: dict[str, int]) -> None:
+    """The table: medians [min–max] across repetitions; × floor by CPU time per case."""
+    print(
+        f"{'variant':50} {'cases/s (wall)':>26} {'CPU µs/case':>19} {'p50 µs':>19} "
+        f"{'p99 µs':>8} {'× floor':>8} {'disagree':>8}"
+    )
+    floor = statistics.median(r.cpu_us for r in next(iter(runs.values())))
+    for name, rs in runs.items():
+        cpu = [r.cpu_us for r in rs]
+        peer = name.removeprefix("prep + ")
+        print(
+            f"{name:50} {_spread([r.rate for r in rs], ',.0f'):>26} {_spread(cpu, '.1f'):>19} "
+            f"{_spread([r.p50 for r in rs], '.1f'):>19} {statistics.median(r.p99 for r in rs):8.1f} "
+            f"{statistics.median(cpu) / floor:7.1f}× {wrong.get(peer, '—')!s:>8}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,35 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     cases = generate(args.cases, args.seed)
     peers = peer_rows()
     wrong = {peer.name: count_disagreements(peer, cases) for peer in peers}
-    rows = [("plain Python (ca_plain), outcomes only — baseline", plain_decide), *timed_rows(peers)]
-    warm = cases[: min(500, len(cases))]
-    for _, fn in rows:
-        for case in warm:
-            fn(case)
-    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in rows}
-    for rep in range(args.repeats):  # rotate the order so no row always runs first or last
-        for name, fn in rows[rep % len(rows) :] + rows[: rep % len(rows)]:
-            total, lat = _time(fn, cases)
-            q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0]] * 99
-            runs[name].append((len(cases) / total, q[49], q[98]))
-
+    rows = [("plain Python (ca_plain), outcomes only — floor", plain_decide), *timed_rows(peers)]
+    runs = measure(rows, cases, args.repeats)
     print(
         f"peers on {len(cases):,} generated US-CA cases (seed {args.seed}), 3 measures; "
-        f"{args.repeats} interleaved repetitions, median [min–max]"
+        f"{args.repeats} interleaved repetitions in one process, median [min–max]"
     )
-    print(
-        f"{'variant':50} {'cases/s':>26} {'p50 µs':>18} {'p99 µs':>8} {'× floor':>8} {'disagree':>8}"
-    )
-    floor = statistics.median(r[0] for r in runs[rows[0][0]])
-    for name, _ in rows:
-        rates, p50s = [r[0] for r in runs[name]], [r[1] for r in runs[name]]
-        rate = statistics.median(rates)
-        rate_text = f"{rate:,.0f} [{min(rates):,.0f}–{max(rates):,.0f}]"
-        p50_text = f"{statistics.median(p50s):.1f} [{min(p50s):.1f}–{max(p50s):.1f}]"
-        p99 = statistics.median(r[2] for r in runs[name])
-        peer = name.removeprefix("prep + ")
-        bad = str(wrong[peer]) if peer in wrong else "—"
-        print(f"{name:50} {rate_text:>26} {p50_text:>18} {p99:8.1f} {floor / rate:7.1f}× {bad:>8}")
+    report(runs, wrong)
     return 1 if any(wrong.values()) else 0
 
 
