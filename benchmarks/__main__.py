@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks import peers
 from benchmarks.ca_cases import generate
 from benchmarks.ca_plain import decide
 from eligibility import Registry, parse_case, parse_case_json
@@ -97,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
             texts,
         ),
     ]
+    # Peer engines (zen-engine, json-logic) when installed (`.[bench]`): see benchmarks/peers.py.
+    peer_list = peers.peer_rows()
+    disagreements += sum(peers.count_disagreements(peer, raw) for peer in peer_list)
+    rows += [(name, fn, raw) for name, fn in peers.timed_rows(peer_list)]
     print(
         f"eligibility benchmark — {len(cases):,} generated US-CA cases (seed {args.seed}), 3 measures, 27 criteria"
     )
