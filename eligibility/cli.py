@@ -261,6 +261,55 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ru
     typer.echo(json.dumps(schema_for(kind.value), indent=2, ensure_ascii=False))
 
 
+@app.command()
+def docs(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write the pages to. Default: docs/reference.", file_okay=False
+        ),
+    ] = None,
+    rulesets: RulesetsOption = None,
+    check_only: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 if the pages in the folder are stale."),
+    ] = False,
+) -> None:
+    """Render every ruleset as a Markdown page for legal review, with an index and a
+    comparison across jurisdictions. With --check, exit 1 if the pages are stale."""
+    from eligibility.docgen import (
+        DEFAULT_OUT,
+        compare_reference,
+        render_reference,
+        write_reference,
+    )
+
+    folder = out or DEFAULT_OUT
+    try:
+        pages = render_reference(rulesets or default_rulesets_dir(), folder)
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
+    if check_only:
+        staleness = compare_reference(folder, pages)
+        if staleness:
+            typer.echo(f"{folder} is stale: run `eligibility docs` to regenerate it", err=True)
+            for line in staleness.describe():
+                typer.echo(f"  {line}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{folder}: {len(pages)} page(s) up to date")
+        return
+    try:
+        changed = write_reference(folder, pages)
+    except OSError as exc:
+        _fail(
+            EXIT_USAGE,
+            [Problem(f"cannot write the pages: {exc.strerror}", file=str(exc.filename or folder))],
+            "cannot write to the output folder",
+        )
+    updated = len(changed.stale) + len(changed.missing)
+    typer.echo(f"{folder}: {len(pages)} page(s), {updated} written, {len(changed.extra)} removed")
+
+
 def main() -> None:
     """Console entry point: run the app and turn unexpected failures into exit code 4."""
     try:
