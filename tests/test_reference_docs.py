@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from markdown_it import MarkdownIt
 
 from eligibility.docgen import compare_reference, render_reference
 from tests.conftest import ROOT
@@ -69,3 +70,17 @@ def test_every_ruleset_page_is_linked_from_its_jurisdiction_page(
     guides = "".join(p.read_text("utf-8") for p in (ROOT / "docs" / "jurisdictions").glob("*.md"))
     pages = [n for n in rendered if n not in ("README.md", "comparison.md")]
     assert [] == [n for n in pages if f"](../reference/{n})" not in guides]
+
+
+GENERATED = sorted(REFERENCE.glob("*.md"))
+
+
+@pytest.mark.parametrize("page", GENERATED, ids=[p.name for p in GENERATED])
+def test_generated_pages_parse_as_intended(page: Path) -> None:
+    """As CommonMark with GitHub tables: every table is a table, every formal condition is a
+    code block, and no numbered list is broken apart by a criterion's collapsed condition."""
+    text = page.read_text("utf-8")
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    assert len(re.findall(r"^\|---", text, re.M)) == html.count("<table>")
+    assert text.count("<summary>formal condition</summary>") == html.count("<pre>")
+    assert [] == re.findall(r'<ol start="\d+"', html)

@@ -119,6 +119,11 @@ def _measure_table(docs: Sequence[RulesetDoc]) -> list[str]:
             periods = [p for v in versions if (p := effective(find(v.ruleset, mid), v.ruleset))]
             thresholds = _thresholds(d, versions[-1], m)
             kinds = {c.cite.kind for c in m.criteria()} | {m.cite.kind}
+            kinds |= {
+                v.cite.kind
+                for name in parameters_read(m, latest)
+                for v in latest.parameters[name].values
+            }
             marks = [md.kind_mark(k) for k in sorted(kinds) if md.kind_mark(k)]
             rows.append(
                 [
@@ -150,8 +155,8 @@ def _measure_table(docs: Sequence[RulesetDoc]) -> list[str]:
     )
     out += [
         "",
-        "*Rests on*: **(guidance)** or **(secondary source)** when the measure or one of its "
-        "criteria cites official guidance or commentary rather than law.",
+        "*Rests on*: **(guidance)** or **(secondary source)** when the measure, one of its "
+        "criteria or a value it reads cites official guidance or commentary rather than law.",
         "",
     ]
     return out

@@ -145,9 +145,11 @@ def _criteria(heading: str, criteria: tuple[CriterionDef, ...]) -> list[str]:
         return []
     out = [f"**{heading}:**", ""]
     for i, c in enumerate(criteria, 1):
-        out += _criterion(f"{i}. ", c, "   ")
+        # Continuation lines line up with the item's text, or they would leave the list.
+        indent = " " * len(f"{i}. ")
+        out += _criterion(f"{i}. ", c, indent)
         for u in c.unless:
-            out += _criterion("   - **Unless:** ", u, "     ")
+            out += _criterion(f"{indent}- **Unless:** ", u, indent + "  ")
     out.append("")
     return out
 
