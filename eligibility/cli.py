@@ -5,7 +5,8 @@ Exit codes:
 ====  ==================================================================================
 0     the case was screened (whatever the outcomes)
 1     the case input is wrong: malformed JSON, wrong types, unknown jurisdiction,
-      unknown statute or fact, unreadable file
+      unknown statute or fact, unreadable file (``eligibility docs --check``: the
+      reference pages are stale)
 2     the command line is wrong (unknown option, missing argument)
 3     a ruleset is invalid (every problem is listed)
 4     the engine failed; the case was not decided (a bug: please report it)
@@ -285,6 +286,10 @@ def docs(
     )
 
     folder = out or DEFAULT_OUT
+    if rulesets is None and not os.environ.get("ELIGIBILITY_RULESETS"):
+        # Run from a source checkout, the pages describe (and link to) its own rulesets, not
+        # the copy an installed wheel carries.
+        rulesets = Path("rulesets") if Path("rulesets").is_dir() else default_rulesets_dir()
     try:
         pages = render_reference(rulesets or default_rulesets_dir(), folder)
     except RulesetError as exc:

@@ -84,3 +84,5 @@ def test_generated_pages_parse_as_intended(page: Path) -> None:
     assert len(re.findall(r"^\|---", text, re.M)) == html.count("<table>")
     assert text.count("<summary>formal condition</summary>") == html.count("<pre>")
     assert [] == re.findall(r'<ol start="\d+"', html)
+    anchors = ANCHOR.findall(text)
+    assert sorted(anchors) == sorted(set(anchors))

@@ -63,7 +63,9 @@ def render_reference(rulesets: Path, out: Path) -> dict[str, str]:
     docs = group(registry.rulesets)
     base = out.resolve()
     guides = {d.jurisdiction: g for d in docs if (g := _guide(base, d.jurisdiction))}
-    pages = {"README.md": render_index(docs, guides), "comparison.md": render_matrix(docs)}
+    howto = base.parent / "generated-docs.md"
+    about = _relative(howto, base) if howto.is_file() else None
+    pages = {"README.md": render_index(docs, guides, about), "comparison.md": render_matrix(docs)}
     for d in docs:
         files = {v.key: _relative(v.path.resolve(), base) for v in d.versions}
         pages[d.page] = render_page(d, files, guides.get(d.jurisdiction))
@@ -116,7 +118,10 @@ def _guide(out: Path, jurisdiction: str) -> str | None:
 
 
 def _relative(path: Path, base: Path) -> str:
-    return os.path.relpath(path, base).replace(os.sep, "/")
+    try:
+        return os.path.relpath(path, base).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows: no relative path exists
+        return path.as_uri()
 
 
 __all__ = ["DEFAULT_OUT", "Staleness", "compare_reference", "render_reference", "write_reference"]

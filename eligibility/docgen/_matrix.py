@@ -14,8 +14,11 @@ STAGES = ("police", "prosecution", "administrative", "court", "sentencing", "exe
 """Columns of the stage grid, in the order a case meets them."""
 
 
-def render_index(docs: Sequence[RulesetDoc], guides: Mapping[str, str]) -> str:
-    """The index page: every ruleset by jurisdiction, with versions, in-force dates, checked date."""
+def render_index(
+    docs: Sequence[RulesetDoc], guides: Mapping[str, str], about: str | None = None
+) -> str:
+    """The index page: every ruleset by jurisdiction, with versions, in-force dates, checked
+    date; ``about`` links the page that explains the command, if there is one."""
     out = banner("the rulesets")
     out += ["# Ruleset reference", ""]
     out += [
@@ -26,9 +29,10 @@ def render_index(docs: Sequence[RulesetDoc], guides: Mapping[str, str]) -> str:
         "",
         f"- {md.link('Comparison across jurisdictions', 'comparison.md')} — which measures exist, "
         "at which stage, who decides, key thresholds, and where the law provides no alternative.",
-        f"- {md.link('How these pages are made', '../generated-docs.md')}.",
-        "",
     ]
+    if about:
+        out.append(f"- {md.link('How these pages are made', about)}.")
+    out.append("")
     rows = []
     for d in docs:
         first, last = d.versions[0].ruleset, d.latest.ruleset
