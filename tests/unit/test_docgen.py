@@ -115,14 +115,13 @@ def test_versions_side_by_side_and_what_changed(pages: dict[str, str]) -> None:
     page = pages["zz-caution.md"]
     side = _section(page, "Versions side by side")
     assert (
-        "| `max_grams` | `10` (from 2000-01-01) | "
-        "`15` (2020-01-01 – 2022-12-31)<br>`20` (from 2023-01-01) |" in side
+        "| `max_grams` | `10` | `15` (2020-01-01 – 2022-12-31)<br>`20` (from 2023-01-01) |" in side
     )
     changed = _section(page, "What changed between versions")
     assert "- measure `police_caution`, criterion `small_quantity`: text, condition changed" in (
         changed
     )
-    assert "- parameter `max_grams`: dated values changed" in changed
+    assert "- parameter `max_grams`: `10` → `15` then `20`" in changed
     assert "- source `blog` added" in changed
 
 
