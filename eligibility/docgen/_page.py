@@ -222,13 +222,13 @@ def _changes(old: Ruleset, new: Ruleset) -> list[str]:
         if name not in old.parameters:
             out.append(f"parameter {md.code(name)} added")
         else:
-            was = [v.value for v in old.parameters[name].values]
-            now = [v.value for v in p.values]
-            if was != now:
+            old_values = [v.value for v in old.parameters[name].values]
+            new_values = [v.value for v in p.values]
+            if old_values != new_values:
                 out.append(
                     f"parameter {md.code(name)}: "
-                    f"{' then '.join(md.value(x, 4) for x in was)} → "
-                    f"{' then '.join(md.value(x, 4) for x in now)}"
+                    f"{' then '.join(md.value(x, 4) for x in old_values)} → "
+                    f"{' then '.join(md.value(x, 4) for x in new_values)}"
                 )
     out += [f"parameter {md.code(n)} removed" for n in old.parameters if n not in new.parameters]
     out += [f"source {md.code(s)} added" for s in new.sources if s not in old.sources]
