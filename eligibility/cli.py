@@ -5,7 +5,8 @@ Exit codes:
 ====  ==================================================================================
 0     the case was screened (whatever the outcomes)
 1     the case input is wrong: malformed JSON, wrong types, unknown jurisdiction,
-      unknown statute or fact, unreadable file
+      unknown statute or fact, unreadable file (``eligibility docs --check``: the
+      reference pages are stale)
 2     the command line is wrong (unknown option, missing argument)
 3     a ruleset is invalid (every problem is listed)
 4     the engine failed; the case was not decided (a bug: please report it)
@@ -284,6 +285,59 @@ def lint_command(
     report = lint(paths or [], rulesets)
     typer.echo(report.to_json() if format is Format.json else report.render_text(), nl=False)
     raise typer.Exit(exit_code(report))
+
+
+@app.command()
+def docs(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write the pages to. Default: docs/reference.", file_okay=False
+        ),
+    ] = None,
+    rulesets: RulesetsOption = None,
+    check_only: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 if the pages in the folder are stale."),
+    ] = False,
+) -> None:
+    """Render every ruleset as a Markdown page for legal review, with an index and a
+    comparison across jurisdictions. With --check, exit 1 if the pages are stale."""
+    from eligibility.docgen import (
+        DEFAULT_OUT,
+        compare_reference,
+        render_reference,
+        write_reference,
+    )
+
+    folder = out or DEFAULT_OUT
+    if rulesets is None and not os.environ.get("ELIGIBILITY_RULESETS"):
+        # Run from a source checkout, the pages describe (and link to) its own rulesets, not
+        # the copy an installed wheel carries.
+        rulesets = Path("rulesets") if Path("rulesets").is_dir() else default_rulesets_dir()
+    try:
+        pages = render_reference(rulesets or default_rulesets_dir(), folder)
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
+    if check_only:
+        staleness = compare_reference(folder, pages)
+        if staleness:
+            typer.echo(f"{folder} is stale: run `eligibility docs` to regenerate it", err=True)
+            for line in staleness.describe():
+                typer.echo(f"  {line}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{folder}: {len(pages)} page(s) up to date")
+        return
+    try:
+        changed = write_reference(folder, pages)
+    except OSError as exc:
+        _fail(
+            EXIT_USAGE,
+            [Problem(f"cannot write the pages: {exc.strerror}", file=str(exc.filename or folder))],
+            "cannot write to the output folder",
+        )
+    updated = len(changed.stale) + len(changed.missing)
+    typer.echo(f"{folder}: {len(pages)} page(s), {updated} written, {len(changed.extra)} removed")
 
 
 def main() -> None:

@@ -15,7 +15,9 @@ from tests.conftest import ROOT
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 PYTHON = re.compile(r"```python\n(.*?)```", re.S)
-COMMAND = re.compile(r"^(?:\$ |    )(eligibility (?:check|rulesets|schema|lint)[^\n|<>]*)$", re.M)
+COMMAND = re.compile(
+    r"^(?:\$ |    )(eligibility (?:check|rulesets|schema|lint|docs --check)[^\n|<>]*)$", re.M
+)
 
 
 def _blocks() -> list[tuple[str, str]]:
