@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from benchmarks import peer_jsonlogic, peer_zen
 from benchmarks.ca_cases import generate
@@ -30,6 +30,7 @@ from benchmarks.ca_plain import decide as plain_decide
 from benchmarks.peer_input import prepare
 
 Case = dict[str, Any]
+T = TypeVar("T")
 ZEN_PIN = "0.37.1"  # later releases add ~155 µs per evaluate call from Python (gorules/zen#441)
 
 
@@ -96,7 +97,7 @@ def _compose(peer: Peer) -> Callable[[Case], dict[str, str]]:
     return lambda case: decide(prep(case))
 
 
-def _time(fn: Callable[[Case], Any], cases: list[Case]) -> tuple[float, float, list[float]]:
+def _time(fn: Callable[[T], Any], cases: list[T]) -> tuple[float, float, list[float]]:
     """Wall seconds, CPU seconds and per-call wall µs for one pass over the cases."""
     gc.collect()
     perf = time.perf_counter_ns
@@ -119,7 +120,7 @@ class Run(NamedTuple):
 
 
 def measure(
-    rows: list[tuple[str, Callable[[Case], Any]]], cases: list[Case], repeats: int
+    rows: list[tuple[str, Callable[[T], Any]]], cases: list[T], repeats: int
 ) -> dict[str, list[Run]]:
     """Each row over all cases, ``repeats`` times, interleaved and in rotating order."""
     for _, fn in rows:  # warm-up
