@@ -45,10 +45,13 @@ def fnv1a_32(text: str) -> int:
     return h
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
     # One serialiser for rules and facts: durable does not decode \\u escapes, so the two must
     # spell every string identically.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _check_field_names(plan: Plan) -> None:
@@ -79,21 +82,29 @@ class _Handle:
     handle: int
     fields: frozenset[str]
     """Top-level fields named anywhere in its rules (``t`` and ``sid`` always)."""
-    items: tuple[tuple[str, frozenset[str]], ...]
+    items: dict[str, frozenset[str]]
     """Per list field (``c_<list>``): the item fields named in its rules."""
     needs: str | None
     """A list field every rule but the sentinel requires to be non-empty: when the case's list
     is empty or absent, only the sentinel can fire, so the handle is not asked."""
 
-    def document(self, fact: dict[str, Any]) -> str:
+    def document(self, fact: dict[str, Any], parts: dict[tuple[str, Any], str]) -> str:
         """The case document trimmed to what these rules read. durable-rules' cost grows with
-        the size of the document, for every rule; a field no rule names cannot change a match."""
-        out = {k: v for k, v in fact.items() if k in self.fields}
-        for list_field, wanted in self.items:
-            rows = out.get(list_field)
-            if rows:
-                out[list_field] = [{k: v for k, v in row.items() if k in wanted} for row in rows]
-        return _dumps(out)
+        the size of the document, for every rule; a field no rule names cannot change a match.
+        ``parts`` holds the JSON of each (field, trimming) already written for this case, so
+        handles reading the same field share its serialisation."""
+        pieces = []
+        for name, value in fact.items():
+            if name not in self.fields:
+                continue
+            wanted = self.items.get(name)
+            piece = parts.get((name, wanted))
+            if piece is None:
+                if wanted is not None and value:
+                    value = [{k: v for k, v in row.items() if k in wanted} for row in value]
+                piece = parts[(name, wanted)] = _dumps(name) + ":" + _dumps(value)
+            pieces.append(piece)
+        return "{" + ",".join(pieces) + "}"
 
 
 def _needs(rule: Any) -> str | None:
@@ -134,14 +145,14 @@ def _reads(plan: Plan, rules: dict[str, Any], handle: int) -> _Handle:
     for list_name in plan.list_fields:
         top |= {"c_" + list_name, "n_" + list_name}
     fields = frozenset(n for n in top if f'"{n}"' in text) | {"t", "sid"}
-    items = []
+    items = {}
     for list_name, own in plan.list_fields.items():
         if "c_" + list_name in fields:
             wanted = {*own, *plan.derived_item.get(list_name, {})}
-            items.append(("c_" + list_name, frozenset(f for f in wanted if f'"$i.{f}"' in text)))
+            items["c_" + list_name] = frozenset(f for f in wanted if f'"$i.{f}"' in text)
     needs = {_needs(rule) for name, rule in rules.items() if name != "s"}
     need = needs.pop() if len(needs) == 1 else None
-    return _Handle(handle, fields, tuple(items), need)
+    return _Handle(handle, fields, items, need)
 
 
 class DurableRuleset:
@@ -193,11 +204,12 @@ class DurableRuleset:
         """Assert ``fact`` into the slot, collect the names of the rules that fired, clean up."""
         fact = {**fact, "sid": _SLOT}
         names: set[str] = {"s"}
+        parts: dict[tuple[str, Any], str] = {}
         with self._lock:
             for h in self._handles:
                 if h.needs is not None and not fact.get(h.needs):
                     continue  # every rule here needs a non-empty list the case does not have
-                got = _fire(h.handle, h.document(fact))
+                got = _fire(h.handle, h.document(fact, parts))
                 if "s" not in got:
                     # The slot's session now exists without having run an action: deleting it,
                     # or the ruleset holding it, frees uninitialised memory (a segfault), so
