@@ -11,6 +11,10 @@ Exit codes:
 4     the engine failed; the case was not decided (a bug: please report it)
 ====  ==================================================================================
 
+``eligibility test`` exits 1 when a golden case fails; ``eligibility explore`` exits 1 when it
+finds an unreachable outcome, an outcome that contradicts its criteria or a broken invariant, and
+2 when Hypothesis (``pip install 'eligibility[authoring]'``) is not installed.
+
 No traceback is printed for these; set ``ELIGIBILITY_DEBUG=1`` to see one for exit code 4.
 """
 
@@ -259,6 +263,51 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ru
     from eligibility.schemas import schema_for
 
     typer.echo(json.dumps(schema_for(kind.value), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def explore(
+    ruleset: Annotated[
+        str, typer.Argument(help="A ruleset file, or the id of a ruleset in --rulesets.")
+    ],
+    rulesets: RulesetsOption = None,
+    max_examples: Annotated[
+        int, typer.Option("--max-examples", min=1, help="Cases to try per search.")
+    ] = 200,
+    seed: Annotated[int, typer.Option(help="Seed of the search; the same seed finds the same cases.")] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", file_okay=False, help="Write every example and counterexample as a case file here."),
+    ] = None,
+    evaluator: Annotated[
+        Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
+    ] = Evaluator.durable,
+) -> None:
+    """Search for cases that break a ruleset: unreachable outcomes, outcomes that contradict
+    their criteria, declared invariants. Exit 0 when none is found, 1 when one is."""
+    try:
+        from eligibility.explore.command import echo, explore, render, select
+    except ModuleNotFoundError as exc:  # Hypothesis is an optional dependency
+        if exc.name != "hypothesis":
+            raise
+        typer.echo(
+            "error: `eligibility explore` needs Hypothesis: pip install 'eligibility[authoring]'",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        chosen = select(ruleset, rulesets or default_rulesets_dir())
+        report = explore(chosen, evaluator.value, max_examples, seed)
+    except LookupError as exc:
+        typer.echo(f"error: {exc.args[0]}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the ruleset")
+    except EngineError as exc:
+        _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed while exploring")
+    echo(render(report, out))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:

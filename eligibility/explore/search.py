@@ -37,7 +37,7 @@ Key = tuple[str, str]
 class Reach:
     """Whether an outcome of a measure was reached, with the simplest case found."""
 
-    ruleset: str
+    ruleset: Ruleset
     measure: str
     outcome: str
     example: dict[str, Any] | None
@@ -48,7 +48,7 @@ class Reach:
 class Inconsistency:
     """An outcome its own criteria contradict (e.g. eligible while an exclusion applies)."""
 
-    ruleset: str
+    ruleset: Ruleset
     measure: str
     problem: str
     example: dict[str, Any]
@@ -58,7 +58,7 @@ class Inconsistency:
 class Verdict:
     """The result of searching for a case that breaks a declared invariant."""
 
-    ruleset: str
+    ruleset: Ruleset
     invariant: InvariantDef
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
@@ -205,7 +205,8 @@ class Explorer:
             )
             example = found if found is not None else self.bad[(rid, mid)][1]
             example = simplest(example, lambda d, k=(rid, mid): self._inconsistent(d, k))
-            self.report.inconsistencies.append(Inconsistency(rid, mid, problem, example))
+            owner = next(r for r in self.rulesets if r.id == rid)
+            self.report.inconsistencies.append(Inconsistency(owner, mid, problem, example))
         return self.report
 
     def _result(self, decision: Decision | None, rid: str, mid: str) -> MeasureResult | None:
@@ -236,9 +237,9 @@ class Explorer:
             found = simplest(found, lambda d: self._outcome(self.decide(d), r.id, m.id) == outcome)
         if found is None and (r.id, m.id, outcome) in self.seen:
             # Met while searching for something else, but not again here: report it unshrunk.
-            self.report.reach.append(Reach(r.id, m.id, outcome, self.seen[(r.id, m.id, outcome)], False))
+            self.report.reach.append(Reach(r, m.id, outcome, self.seen[(r.id, m.id, outcome)], False))
             return
-        self.report.reach.append(Reach(r.id, m.id, outcome, found))
+        self.report.reach.append(Reach(r, m.id, outcome, found))
 
     def _inconsistent(self, doc: dict[str, Any], key: Key) -> bool:
         decision = self.decide(doc)
@@ -267,9 +268,9 @@ class Explorer:
             f"invariant:{r.id}:{inv.id}",
         )
         if found is None:
-            return Verdict(r.id, inv)
+            return Verdict(r, inv)
         found = simplest_pair(*found, lambda b, a: self._broken((b, a), r, inv) is not None)
         broken = self._broken(found, r, inv)
         assert broken is not None  # the search only returns a pair that breaks it
         mid, was, now = broken
-        return Verdict(r.id, inv, found[0], found[1], mid, (was, now))
+        return Verdict(r, inv, found[0], found[1], mid, (was, now))
