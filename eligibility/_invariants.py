@@ -8,6 +8,7 @@ searches for a case that breaks it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
@@ -65,7 +66,7 @@ class Change:
             return f"one more {self.target.rstrip('s')}"
         if self.kind == "increase":
             return f"a larger {self.target}"
-        return "setting " + ", ".join(f"{k} to {v!r}" for k, v in self.values)
+        return "setting " + ", ".join(f"{k} to {json.dumps(v)}" for k, v in self.values)
 
 
 @dataclass(frozen=True)

@@ -261,7 +261,10 @@ class Explorer:
         cases = self.cases
         measure = next((m for m in r.measures if m.id in inv.measures), None)
         if measure is not None and measure.when_met in inv.never:
-            cases = Cases(self.space, favourable(measure), measure.in_force or r.in_force)
+            prefer = favourable(measure)
+            # The case before the change should differ from what the change sets.
+            prefer.update({k: not v for k, v in inv.change.values if isinstance(v, bool)})
+            cases = Cases(self.space, prefer, measure.in_force or r.in_force)
         found: Pair | None = self.find(
             pairs(cases, inv.change),
             lambda p: self._broken(p, r, inv) is not None,
