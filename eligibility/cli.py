@@ -192,7 +192,10 @@ def run_golden(
                 failed += 1
                 typer.echo(f"FAIL {golden.name}  ({file}:{golden.line})")
                 for diff in diffs:
-                    typer.echo(f"     - {diff}")
+                    first, *rest = diff.split("\n")
+                    typer.echo(f"     - {first}")
+                    for line in rest:
+                        typer.echo(f"       {line}")
             else:
                 passed += 1
                 typer.echo(f"ok   {golden.name}")
