@@ -277,10 +277,16 @@ def explore(
     max_examples: Annotated[
         int, typer.Option("--max-examples", min=1, help="Cases to try per search.")
     ] = 200,
-    seed: Annotated[int, typer.Option(help="Seed of the search; the same seed finds the same cases.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the search; the same seed finds the same cases.")
+    ] = 0,
     out: Annotated[
         Path | None,
-        typer.Option("--out", file_okay=False, help="Write every example and counterexample as a case file here."),
+        typer.Option(
+            "--out",
+            file_okay=False,
+            help="Write every example and counterexample as a case file here.",
+        ),
     ] = None,
     evaluator: Annotated[
         Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")

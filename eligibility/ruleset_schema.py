@@ -238,7 +238,9 @@ class Invariant(BaseModel):
     """The measures it holds for; every measure of the ruleset when left out."""
     add: Literal["priors", "charges"] | None = None
     """Add one more item (a prior, a charge) to a case whose list is known."""
-    increase: str | None = Field(default=None, pattern=r"^(charges\.quantity|person\.age|facts\.[a-z][a-z0-9_]*)$")
+    increase: str | None = Field(
+        default=None, pattern=r"^(charges\.quantity|person\.age|facts\.[a-z][a-z0-9_]*)$"
+    )
     """Make a known number larger: ``charges.quantity`` (one charge's quantity, same unit),
     ``person.age`` (an older person: an earlier birth date) or ``facts.<number fact>``."""
     set: dict[str, bool | int | float | str] | None = Field(default=None, min_length=1)

@@ -33,13 +33,19 @@ def pairs(cases: Cases, change: Change) -> st.SearchStrategy[Pair]:
     @st.composite
     def build(draw: st.DrawFn) -> Pair:
         before = draw(cases.case(_requirements(change)))
-        offense = dt.date.fromisoformat(before["offense_date"]) if "offense_date" in before else None
+        offense = (
+            dt.date.fromisoformat(before["offense_date"]) if "offense_date" in before else None
+        )
         if change.kind == "set":
             for key in ("charges", "priors"):
                 uses = any(k.startswith(f"{key}.") for k, _ in change.values)
                 if uses and not before.get(key):
                     # The field is set on an item, so the case needs one.
-                    before[key] = [cases.charge(draw, True) if key == "charges" else cases.prior(draw, offense, True)]
+                    before[key] = [
+                        cases.charge(draw, True)
+                        if key == "charges"
+                        else cases.prior(draw, offense, True)
+                    ]
         after = copy.deepcopy(before)
         if change.kind == "add":
             item = cases.charge(draw) if change.target == "charges" else cases.prior(draw, offense)

@@ -78,9 +78,7 @@ def render(report: Report, out: Path | None) -> str:
             current = (r.id, r.version, reach.measure)
             lines.append(f"  {reach.measure}" + (f"  ({r.id} {r.version})" if several else ""))
         if reach.example is None:
-            lines.append(
-                f"    ✗ {reach.outcome:<15} not reached in {report.max_examples} examples"
-            )
+            lines.append(f"    ✗ {reach.outcome:<15} not reached in {report.max_examples} examples")
             continue
         doc = _named(reach.example, f"{reach.measure}-{reach.outcome}")
         files[file_name(r, f"{reach.measure}.{reach.outcome}")] = doc
@@ -106,9 +104,7 @@ def render(report: Report, out: Path | None) -> str:
         inv = v.invariant
         where = f"{v.ruleset.path}:{inv.line}" if inv.line else v.ruleset.path
         if not v.broken:
-            lines.append(
-                f"  ✓ {inv.id}: not broken in {report.max_examples} examples — {inv.text}"
-            )
+            lines.append(f"  ✓ {inv.id}: not broken in {report.max_examples} examples — {inv.text}")
             continue
         assert v.before is not None and v.after is not None and v.outcomes is not None
         before = _named(v.before, f"{inv.id}-before")

@@ -199,12 +199,13 @@ class Explorer:
         for r in self.rulesets:
             for inv in r.invariants:
                 self.report.invariants.append(self._invariant(r, inv))
-        for (rid, mid), (problem, _) in sorted(self.bad.items()):
-            found = self.find(
-                self.cases.case(), lambda d, k=(rid, mid): self._inconsistent(d, k), f"bad:{mid}"
-            )
-            example = found if found is not None else self.bad[(rid, mid)][1]
-            example = simplest(example, lambda d, k=(rid, mid): self._inconsistent(d, k))
+        for (rid, mid), (problem, first) in sorted(self.bad.items()):
+
+            def still(doc: dict[str, Any], key: Key = (rid, mid)) -> bool:
+                return self._inconsistent(doc, key)
+
+            found = self.find(self.cases.case(), still, f"bad:{mid}")
+            example = simplest(found if found is not None else first, still)
             owner = next(r for r in self.rulesets if r.id == rid)
             self.report.inconsistencies.append(Inconsistency(owner, mid, problem, example))
         return self.report
@@ -237,7 +238,9 @@ class Explorer:
             found = simplest(found, lambda d: self._outcome(self.decide(d), r.id, m.id) == outcome)
         if found is None and (r.id, m.id, outcome) in self.seen:
             # Met while searching for something else, but not again here: report it unshrunk.
-            self.report.reach.append(Reach(r, m.id, outcome, self.seen[(r.id, m.id, outcome)], False))
+            self.report.reach.append(
+                Reach(r, m.id, outcome, self.seen[(r.id, m.id, outcome)], False)
+            )
             return
         self.report.reach.append(Reach(r, m.id, outcome, found))
 

@@ -77,7 +77,11 @@ class Cases:
         self.ages = [30, *sorted(a for a in ages if 0 < a < 120 and a != 30)]
         self.units = [
             unit
-            for key, unit in (("quantity_g", "g"), ("quantity_units", "units"), ("quantity_ml", "ml"))
+            for key, unit in (
+                ("quantity_g", "g"),
+                ("quantity_units", "units"),
+                ("quantity_ml", "ml"),
+            )
             if f"charges.{key}" in space.numbers
         ] or ["g"]
         self._charge = st.composite(self.charge)
@@ -88,7 +92,7 @@ class Cases:
 
     def day(self, draw: st.DrawFn) -> dt.date:
         """A date at or near one where the law changes."""
-        base = draw(_pick_list(self.anchors))
+        base: dt.date = draw(_pick_list(self.anchors))
         return base + dt.timedelta(days=draw(_pick_list([0, 1, -1, 30, 365, 2000])))
 
     def quantity(self, draw: st.DrawFn) -> dict[str, Any]:
@@ -173,9 +177,7 @@ class Cases:
             p["statute"] = draw(_pick_list(s.codes))
         if _present(draw):
             dispositions = list(get_args(Disposition))
-            p["disposition"] = draw(
-                _pick_list(s.strings_for("priors.disposition", *dispositions))
-            )
+            p["disposition"] = draw(_pick_list(s.strings_for("priors.disposition", *dispositions)))
         base = offense or draw(_pick_list(self.anchors))
         if _present(draw):
             back = draw(_pick_list([*self.lookbacks, E.Duration(years=1)]))

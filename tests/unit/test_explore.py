@@ -141,3 +141,32 @@ def test_without_hypothesis_explore_says_what_to_install(monkeypatch: pytest.Mon
     result = CliRunner().invoke(app, ["explore", str(CAUTION)])
     assert 2 == result.exit_code
     assert "pip install 'eligibility[authoring]'" in result.stderr
+
+
+def test_an_outcome_that_contradicts_its_criteria_is_named() -> None:
+    """The consistency check flags eligible-while-excluded and ineligible-without-a-failure."""
+    from eligibility import Registry, parse_case
+    from eligibility.explore.search import inconsistency
+
+    registry = Registry.load(CAUTION.parent.parent, evaluator="reference")
+    case = {
+        "case_id": "c",
+        "jurisdiction": "ZZ",
+        "offense_date": "2024-01-01",
+        "consent": True,
+        "admits_offense": True,
+        "charges": [{"statute": "TA 1", "quantity": {"value": 1, "unit": "g"}}],
+        "priors": [],
+    }
+    measure = registry.evaluate(parse_case(case)).measures[0]
+    assert None is inconsistency(measure)
+    assert "ineligible although no requirement fails and no exclusion applies" == inconsistency(
+        measure.model_copy(update={"outcome": "ineligible"})
+    )
+    excluded = [
+        c.model_copy(update={"status": "met"}) if c.role == "excluded_if" else c
+        for c in measure.criteria
+    ]
+    assert "eligible although exclusion `caution_within_2_years` is met" == inconsistency(
+        measure.model_copy(update={"criteria": excluded})
+    )
