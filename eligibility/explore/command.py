@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
+from hypothesis import configuration
 
 from eligibility._evaluate import EvaluatorName, Registry
 from eligibility._loader import load_ruleset
@@ -42,7 +47,23 @@ def explore(
 ) -> Report:
     """Run every search on ``rulesets`` (versions of one programme, or one file)."""
     registry = Registry(rulesets, evaluator=evaluator)
-    return Explorer(registry, rulesets, max_examples, seed).run()
+    with _private_storage():
+        return Explorer(registry, rulesets, max_examples, seed).run()
+
+
+@contextlib.contextmanager
+def _private_storage() -> Iterator[None]:
+    """Hypothesis caches what it learns in ``./.hypothesis``; keep that out of the folder the
+    command runs in (a policy team's ruleset repository), unless the user chose a place."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="eligibility-explore-") as home:
+        configuration.set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            configuration.set_hypothesis_home_dir(None)
 
 
 def _compact(doc: dict[str, Any]) -> str:
@@ -82,8 +103,7 @@ def render(report: Report, out: Path | None) -> str:
             continue
         doc = _named(reach.example, f"{reach.measure}-{reach.outcome}")
         files[file_name(r, f"{reach.measure}.{reach.outcome}")] = doc
-        note = "" if reach.shrunk else "  (not shrunk)"
-        lines.append(f"    ✓ {reach.outcome:<15} {_compact(doc)}{note}")
+        lines.append(f"    ✓ {reach.outcome:<15} {_compact(doc)}")
     lines.append("")
     if report.inconsistencies:
         lines.append("Inconsistent outcomes:")

@@ -41,7 +41,6 @@ class Reach:
     measure: str
     outcome: str
     example: dict[str, Any] | None
-    shrunk: bool = True
 
 
 @dataclass(frozen=True)
@@ -210,38 +209,48 @@ class Explorer:
             self.report.inconsistencies.append(Inconsistency(owner, mid, problem, example))
         return self.report
 
-    def _result(self, decision: Decision | None, rid: str, mid: str) -> MeasureResult | None:
+    def _result(self, decision: Decision | None, r: Ruleset, mid: str) -> MeasureResult | None:
+        """Measure ``mid`` of ruleset version ``r`` in ``decision`` (``None`` when the decision
+        applied another version of the ruleset)."""
         if decision is None:
             return None
-        return next((m for m in decision.measures if (m.ruleset, m.id) == (rid, mid)), None)
+        applied = next((a for a in decision.rulesets if a.id == r.id), None)
+        if applied is None or applied.version not in (r.version, None):
+            return None
+        return next((m for m in decision.measures if (m.ruleset, m.id) == (r.id, mid)), None)
 
-    def _outcome(self, decision: Decision | None, rid: str, mid: str) -> str | None:
-        result = self._result(decision, rid, mid)
+    def _outcome(self, decision: Decision | None, r: Ruleset, mid: str) -> str | None:
+        result = self._result(decision, r, mid)
         return result.outcome if result else None
 
     def _reach(self, r: Ruleset, m: MeasureDef, outcome: str) -> None:
         def reached(doc: dict[str, Any]) -> bool:
             decision = self.decide(doc)
-            result = self._result(decision, r.id, m.id)
+            result = self._result(decision, r, m.id)
             if result is None:
                 return False
-            if outcome == m.when_met:
+            if guided:
                 # Guide the search: the more conditions hold, the closer the case is to it.
                 hypothesis.target(float(_favourable(result)), label="conditions that hold")
             return result.outcome == outcome
 
+        # Granting a measure, or refusing it, needs the case inside its scope and time in
+        # force: lean towards the facts that let it apply (the refusals come from the rest).
+        guided = outcome in (m.when_met, "ineligible")
         cases = self.cases
-        if outcome == m.when_met:  # lean towards the facts that let the measure apply
+        if guided:
             cases = Cases(self.space, favourable(m), m.in_force or r.in_force)
+
+        def holds(doc: dict[str, Any]) -> bool:
+            return self._outcome(self.decide(doc), r, m.id) == outcome
+
         found = self.find(cases.case(), reached, f"reach:{r.id}:{m.id}:{outcome}")
+        if found is None:
+            # Perhaps met while searching for something else (not shrunk by Hypothesis then).
+            seen = self.seen.get((r.id, m.id, outcome))
+            found = seen if seen is not None and holds(seen) else None
         if found is not None:
-            found = simplest(found, lambda d: self._outcome(self.decide(d), r.id, m.id) == outcome)
-        if found is None and (r.id, m.id, outcome) in self.seen:
-            # Met while searching for something else, but not again here: report it unshrunk.
-            self.report.reach.append(
-                Reach(r, m.id, outcome, self.seen[(r.id, m.id, outcome)], False)
-            )
-            return
+            found = simplest(found, holds)
         self.report.reach.append(Reach(r, m.id, outcome, found))
 
     def _inconsistent(self, doc: dict[str, Any], key: Key) -> bool:
@@ -255,7 +264,7 @@ class Explorer:
     def _broken(self, pair: Pair, r: Ruleset, inv: InvariantDef) -> tuple[str, str, str] | None:
         before, after = self.decide(pair[0]), self.decide(pair[1])
         for mid in inv.measures:
-            was, now = self._outcome(before, r.id, mid), self._outcome(after, r.id, mid)
+            was, now = self._outcome(before, r, mid), self._outcome(after, r, mid)
             if was is not None and now is not None and was not in inv.never and now in inv.never:
                 return mid, was, now
         return None

@@ -20,16 +20,13 @@ from eligibility._types import Scalar
 from eligibility.case import Disposition, Plea, Purpose
 from eligibility.explore.space import Space
 
-ABSENT: Any = object()
-"""Marks a field left out of the case (unknown)."""
-
 SUBSTANCES = ("cannabis", "cocaine", "heroin", "methamphetamine")
+"""Substances to draw besides those the ruleset's conditions name."""
 CLASSES = ("misdemeanor", "felony")
-ITEM_LISTS = ("charges", "priors")
-
 
 _TENTHS = st.integers(0, 9)
 _BOOL = st.booleans()
+_DAYS_BEFORE = st.integers(0, 400)
 
 
 def _given(draw: st.DrawFn, often: bool = True) -> bool:
@@ -186,7 +183,7 @@ class Cases:
             )
             p["disposition_date"] = _iso(disposed)
             if _present(draw, often=False):
-                p["offense_date"] = _iso(disposed - dt.timedelta(days=draw(st.integers(0, 400))))
+                p["offense_date"] = _iso(disposed - dt.timedelta(days=draw(_DAYS_BEFORE)))
             if _present(draw, often=False):
                 released = disposed + dt.timedelta(days=draw(_pick_list([30, 365, 1500])))
                 p["release_date"] = _iso(released)

@@ -170,3 +170,15 @@ def test_an_outcome_that_contradicts_its_criteria_is_named() -> None:
     assert "eligible although exclusion `caution_within_2_years` is met" == inconsistency(
         measure.model_copy(update={"criteria": excluded})
     )
+
+
+def test_explore_leaves_no_hypothesis_folder_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hypothesis' cache goes to a temporary folder, not into the policy team's repository."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HYPOTHESIS_STORAGE_DIRECTORY", raising=False)
+    no_alternative = FIXTURES / "rulesets" / "zz" / "no-alternative.yaml"
+    result = CliRunner().invoke(app, ["explore", str(no_alternative), "--max-examples", "10"])
+    assert 0 == result.exit_code, result.output
+    assert [] == list(tmp_path.iterdir())
