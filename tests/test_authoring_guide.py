@@ -10,6 +10,7 @@ line ``…`` stands for any number of lines.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from pathlib import Path
@@ -100,6 +101,16 @@ def test_the_guide_shows_each_kind_of_block() -> None:
     assert 6 <= len(_blocks("yaml", "guide-ruleset"))
     assert 1 == len(_blocks("yaml", "guide-cases"))
     assert {"test", "explore", "schema"} <= {shlex.split(c)[1] for c, _ in _commands()}
+
+
+def test_the_editor_modeline_points_at_the_schema_the_guide_saves() -> None:
+    """The ruleset's first line names, relative to my-rulesets/zz/, the file the schema
+    command writes."""
+    first_line = _blocks("yaml", "guide-ruleset")[0].splitlines()[0]
+    schema_command = next(c for c, _ in _commands() if c.startswith("eligibility schema"))
+    assert first_line.startswith("# yaml-language-server: $schema=")
+    named = os.path.normpath(os.path.join("my-rulesets/zz", first_line.split("$schema=")[1]))
+    assert schema_command.split("> ")[1] == named
 
 
 @pytest.mark.parametrize(("command", "expected"), _commands(), ids=[c for c, _ in _commands()])
