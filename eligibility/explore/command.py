@@ -98,6 +98,12 @@ def render(report: Report, out: Path | None) -> str:
         if (r.id, r.version, reach.measure) != current:
             current = (r.id, r.version, reach.measure)
             lines.append(f"  {reach.measure}" + (f"  ({r.id} {r.version})" if several else ""))
+        if reach.open_points:
+            points = ", ".join(reach.open_points)
+            lines.append(
+                f"    · {reach.outcome:<15} not possible while {points} is open (unsettled)"
+            )
+            continue
         if reach.example is None:
             lines.append(f"    ✗ {reach.outcome:<15} not reached in {report.max_examples} examples")
             continue
@@ -139,6 +145,7 @@ def render(report: Report, out: Path | None) -> str:
         lines.append(f"      before: {_compact(before)}")
         lines.append(f"      after:  {_compact(after)}")
     reached = sum(r.example is not None for r in report.reach)
+    held = sum(bool(r.open_points) for r in report.reach)
     broken = sum(v.broken for v in report.invariants)
     lines.append("")
     if out is not None:
@@ -147,7 +154,9 @@ def render(report: Report, out: Path | None) -> str:
             (out / name).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
         lines.append(f"{len(files)} case file(s) written to {out}")
     lines.append(
-        f"{reached} of {len(report.reach)} outcomes reached, "
+        f"{reached} of {len(report.reach)} outcomes reached"
+        + (f" ({held} held back by open points)" if held else "")
+        + ", "
         f"{len(report.inconsistencies)} inconsistent, "
         f"{broken} of {len(report.invariants)} invariants broken"
     )

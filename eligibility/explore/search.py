@@ -25,7 +25,7 @@ from eligibility.decision import Decision, MeasureResult
 from eligibility.errors import CaseError
 from eligibility.explore.changes import Pair, pairs
 from eligibility.explore.minimal import simplest, simplest_pair
-from eligibility.explore.space import favourable, space_for
+from eligibility.explore.space import favourable, open_points_blocking, space_for
 from eligibility.explore.strategies import Cases
 
 T = TypeVar("T")
@@ -41,6 +41,8 @@ class Reach:
     measure: str
     outcome: str
     example: dict[str, Any] | None
+    open_points: tuple[str, ...] = ()
+    """The unsettled points that make the outcome impossible until they are settled."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class Report:
     def ok(self) -> bool:
         """True when every outcome is reached, none is inconsistent and no invariant breaks."""
         return (
-            all(r.example is not None for r in self.reach)
+            all(r.example is not None or r.open_points for r in self.reach)
             and not self.inconsistencies
             and not any(v.broken for v in self.invariants)
         )
@@ -224,6 +226,11 @@ class Explorer:
         return result.outcome if result else None
 
     def _reach(self, r: Ruleset, m: MeasureDef, outcome: str) -> None:
+        blocked = open_points_blocking(m, outcome, frozenset(r.unsettled))
+        if blocked:
+            self.report.reach.append(Reach(r, m.id, outcome, None, tuple(sorted(blocked))))
+            return
+
         def reached(doc: dict[str, Any]) -> bool:
             decision = self.decide(doc)
             result = self._result(decision, r, m.id)

@@ -166,3 +166,50 @@ def favourable(measure: MeasureDef) -> dict[str, bool]:
     for c in measure.criteria():
         walk(c.condition, c.role != "excluded_if", {})
     return {key: values.pop() for key, values in found.items() if len(values) == 1}
+
+
+def _unsettled_names(node: E.Node, unsettled: frozenset[str]) -> set[str]:
+    found = {node.name} if isinstance(node, E.Name) and node.name in unsettled else set()
+    for child in children(node):
+        found |= _unsettled_names(child, unsettled)
+    return found
+
+
+def _never(node: E.Node, value: bool, unsettled: frozenset[str]) -> bool:
+    """True when ``node`` can never evaluate to ``value`` because an open point (always
+    unknown) stands in the way; conservative: ``False`` when unsure."""
+    if isinstance(node, E.Name):
+        return node.name in unsettled
+    if isinstance(node, E.Not):
+        return _never(node.operand, not value, unsettled)
+    if isinstance(node, E.BoolOp):
+        # `a and b` is true only if all are; false if any is (dually for `or`).
+        blocking_one = (node.op == "and") == value
+        results = [_never(o, value, unsettled) for o in node.operands]
+        return any(results) if blocking_one else all(results)
+    return False
+
+
+def open_points_blocking(measure: MeasureDef, outcome: str, unsettled: frozenset[str]) -> set[str]:
+    """The open points that make ``outcome`` impossible for ``measure`` by the shape of its
+    conditions (e.g. its only exclusion is ``… and <open point>``); empty when none does."""
+    if outcome == "ineligible":
+        requirements = [c.condition for c in measure.requires]
+        exclusions = [c.condition for c in measure.excluded_if]
+        if all(_never(c, False, unsettled) for c in requirements) and all(
+            _never(c, True, unsettled) for c in exclusions
+        ):
+            return {n for c in (*requirements, *exclusions) for n in _unsettled_names(c, unsettled)}
+        return set()
+    if outcome == measure.when_met:
+        blocking = [
+            c.condition
+            for c in (*measure.applies_to, *measure.requires)
+            if _never(c.condition, True, unsettled)
+        ] + [
+            c.condition
+            for c in measure.excluded_if
+            if _never(c.condition, False, unsettled) and not c.unless
+        ]
+        return {n for c in blocking for n in _unsettled_names(c, unsettled)}
+    return set()
