@@ -27,8 +27,10 @@ def _requirements(change: Change) -> frozenset[str]:
     return frozenset(need - {""})
 
 
-def pairs(cases: Cases, change: Change) -> st.SearchStrategy[Pair]:
-    """A case and its changed copy; the change is always applicable to the case."""
+def pairs(cases: Cases, change: Change, added: Cases | None = None) -> st.SearchStrategy[Pair]:
+    """A case and its changed copy; the change is always applicable to the case. ``added``
+    draws the item an ``add`` change appends (default: ``cases``)."""
+    added = added or cases
 
     @st.composite
     def build(draw: st.DrawFn) -> Pair:
@@ -48,7 +50,7 @@ def pairs(cases: Cases, change: Change) -> st.SearchStrategy[Pair]:
                     ]
         after = copy.deepcopy(before)
         if change.kind == "add":
-            item = cases.charge(draw) if change.target == "charges" else cases.prior(draw, offense)
+            item = added.charge(draw) if change.target == "charges" else added.prior(draw, offense)
             after[change.target].append(item)
         elif change.target == "charges.quantity":
             with_quantity = [i for i, c in enumerate(after["charges"]) if "quantity" in c]

@@ -25,7 +25,12 @@ from eligibility.decision import Decision, MeasureResult
 from eligibility.errors import CaseError
 from eligibility.explore.changes import Pair, pairs
 from eligibility.explore.minimal import simplest, simplest_pair
-from eligibility.explore.space import favourable, open_points_blocking, space_for
+from eligibility.explore.space import (
+    favourable,
+    measure_space,
+    open_points_blocking,
+    space_for,
+)
 from eligibility.explore.strategies import Cases
 
 T = TypeVar("T")
@@ -246,7 +251,7 @@ class Explorer:
         guided = outcome in (m.when_met, "ineligible")
         cases = self.cases
         if guided:
-            cases = Cases(self.space, favourable(m), m.in_force or r.in_force)
+            cases = Cases(self.space, favourable(m), m.in_force or r.in_force, measure_space(r, m))
 
         def holds(doc: dict[str, Any]) -> bool:
             return self._outcome(self.decide(doc), r, m.id) == outcome
@@ -277,15 +282,18 @@ class Explorer:
         return None
 
     def _invariant(self, r: Ruleset, inv: InvariantDef) -> Verdict:
-        cases = self.cases
+        # Cases near the measure's scope, where outcomes turn; the case before the change
+        # differs from what the change sets, and an added item is drawn without leaning.
+        cases = added = self.cases
         measure = next((m for m in r.measures if m.id in inv.measures), None)
-        if measure is not None and measure.when_met in inv.never:
+        if measure is not None:
             prefer = favourable(measure)
-            # The case before the change should differ from what the change sets.
             prefer.update({k: not v for k, v in inv.change.values if isinstance(v, bool)})
-            cases = Cases(self.space, prefer, measure.in_force or r.in_force)
+            window, focus = measure.in_force or r.in_force, measure_space(r, measure)
+            cases = Cases(self.space, prefer, window, focus)
+            added = Cases(self.space, None, window, focus)
         found: Pair | None = self.find(
-            pairs(cases, inv.change),
+            pairs(cases, inv.change, added),
             lambda p: self._broken(p, r, inv) is not None,
             f"invariant:{r.id}:{inv.id}",
         )

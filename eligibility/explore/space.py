@@ -52,6 +52,15 @@ class Space:
         return sorted(out)
 
 
+def measure_space(ruleset: Ruleset, measure: MeasureDef) -> Space:
+    """The values one measure's conditions compare against (to draw them more often)."""
+    space = Space(ruleset.jurisdiction)
+    params = {name: [v.value for v in p.values] for name, p in ruleset.parameters.items()}
+    for c in measure.criteria():
+        _walk(c.condition, {}, params, space)
+    return space
+
+
 def space_for(rulesets: Iterable[Ruleset]) -> Space:
     """Harvest the comparison values of every condition of ``rulesets`` (one jurisdiction)."""
     rulesets = list(rulesets)

@@ -61,14 +61,19 @@ class Cases:
         space: Space,
         prefer: dict[str, bool] | None = None,
         window: Period | None = None,
+        focus: Space | None = None,
     ) -> None:
         """``prefer``: a yes/no value to draw three times in four, by field; ``window``:
-        a period to draw most dates from (a measure's time in force)."""
+        a period to draw most dates from (a measure's time in force); ``focus``: the values
+        one measure's conditions name, drawn more often than the rest."""
         self.space = space
+        self.focus = focus
         self.prefer = prefer or {}
-        anchors = sorted(space.dates) or [dt.date(2020, 1, 1)]
-        inside = [a for a in anchors if window is not None and window.contains(a)]
-        self.anchors = sorted(anchors + inside * 3)
+        self.anchors = sorted(space.dates) or [dt.date(2020, 1, 1)]
+        self.window = window
+        self.inside = [a for a in self.anchors if window is not None and window.contains(a)]
+        if window is not None and not self.inside:
+            self.inside = [window.start]
         self.lookbacks = sorted(space.durations, key=lambda d: (d.years, d.months, d.days))
         ages = {int(n) for k in ("age_at_offense", "age_at_decision") for n in space.numbers_for(k)}
         self.ages = [30, *sorted(a for a in ages if 0 < a < 120 and a != 30)]
@@ -85,11 +90,22 @@ class Cases:
         self._prior = st.composite(self.prior)
         self._cases: dict[frozenset[str], st.SearchStrategy[dict[str, Any]]] = {}
 
+    def choices(self, key: str, *defaults: str) -> tuple[str, ...]:
+        """Values to draw for the string field ``key``: those the focused measure names
+        (three times over), then every value any condition names, then ``defaults``."""
+        named = self.focus.strings_for(key) if self.focus is not None else []
+        return (*named, *named, *named, *self.space.strings_for(key, *defaults))
+
     # -- leaves --------------------------------------------------------------------------------
 
     def day(self, draw: st.DrawFn) -> dt.date:
-        """A date at or near one where the law changes."""
-        base: dt.date = draw(_pick_list(self.anchors))
+        """A date at or near one where the law changes; with a window, three in four inside it."""
+        if self.window is not None and draw(_pick((True, True, True, False))):
+            base: dt.date = draw(_pick_list(self.inside))
+            day = base + dt.timedelta(days=draw(_pick_list([0, 1, 30, 365, 2000])))
+            until = self.window.until
+            return min(day, until) if until is not None else day
+        base = draw(_pick_list(self.anchors))
         return base + dt.timedelta(days=draw(_pick_list([0, 1, -1, 30, 365, 2000])))
 
     def quantity(self, draw: st.DrawFn) -> dict[str, Any]:
@@ -115,7 +131,7 @@ class Cases:
             return _number(draw(_pick_list(sorted(set(values)))))
         if decl.type == Scalar.DATE:
             return _iso(self.day(draw))
-        choices = list(decl.values or self.space.strings_for(name, "other"))
+        choices = list(decl.values or self.choices(name, "other"))
         return draw(_pick_list(choices))
 
     def larger_fact(self, draw: st.DrawFn, name: str, old: Any) -> int | float:
@@ -140,14 +156,14 @@ class Cases:
 
         c: dict[str, Any] = {}
         if s.codes and _present(draw):
-            c["statute"] = draw(_pick_list(s.codes))
+            c["statute"] = draw(_pick_list(self.choices("charges.offense", *s.codes)))
         if _present(draw):
-            c["substance"] = draw(_pick_list(s.strings_for("charges.substance", *SUBSTANCES)))
+            c["substance"] = draw(_pick_list(self.choices("charges.substance", *SUBSTANCES)))
         if _present(draw):
             c["quantity"] = self.quantity(draw)
         if _present(draw):
             purposes = list(get_args(Purpose))
-            c["purpose"] = draw(_pick_list(s.strings_for("charges.purpose", *purposes)))
+            c["purpose"] = draw(_pick_list(self.choices("charges.purpose", *purposes)))
         for flag in ("violence", "weapon"):
             if _present(draw):
                 c[flag] = self.flag(draw, f"charges.{flag}")
@@ -155,9 +171,9 @@ class Cases:
         if _present(draw, often=False):
             c["drug_related"] = self.flag(draw, "charges.drug_related")
         if _present(draw, often=False):
-            c["class"] = draw(_pick_list(s.strings_for("charges.class", *CLASSES)))
+            c["class"] = draw(_pick_list(self.choices("charges.class", *CLASSES)))
         if _present(draw, often=False):
-            c["category"] = draw(_pick_list(s.strings_for("charges.category", "possession")))
+            c["category"] = draw(_pick_list(self.choices("charges.category", "possession")))
         return c
 
     def prior(
@@ -171,10 +187,10 @@ class Cases:
 
         p: dict[str, Any] = {}
         if s.codes and _present(draw):
-            p["statute"] = draw(_pick_list(s.codes))
+            p["statute"] = draw(_pick_list(self.choices("priors.offense", *s.codes)))
         if _present(draw):
             dispositions = list(get_args(Disposition))
-            p["disposition"] = draw(_pick_list(s.strings_for("priors.disposition", *dispositions)))
+            p["disposition"] = draw(_pick_list(self.choices("priors.disposition", *dispositions)))
         base = offense or draw(_pick_list(self.anchors))
         if _present(draw):
             back = draw(_pick_list([*self.lookbacks, E.Duration(years=1)]))
@@ -192,9 +208,9 @@ class Cases:
             if _present(draw):
                 p[flag] = self.flag(draw, f"priors.{flag}")
         if _present(draw, often=False):
-            p["class"] = draw(_pick_list(s.strings_for("priors.class", *CLASSES)))
+            p["class"] = draw(_pick_list(self.choices("priors.class", *CLASSES)))
         if _present(draw, often=False):
-            p["category"] = draw(_pick_list(s.strings_for("priors.category", "possession")))
+            p["category"] = draw(_pick_list(self.choices("priors.category", "possession")))
         if _present(draw, often=False):
             p["jurisdiction"] = "XX"  # recorded elsewhere
         return p
