@@ -271,7 +271,10 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ru
 @app.command()
 def explore(
     ruleset: Annotated[
-        str, typer.Argument(help="A ruleset file, or the id of a ruleset in --rulesets.")
+        str,
+        typer.Argument(
+            help="A ruleset file, a jurisdiction's folder, or the id of a ruleset in --rulesets."
+        ),
     ],
     rulesets: RulesetsOption = None,
     max_examples: Annotated[

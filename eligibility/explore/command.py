@@ -24,11 +24,17 @@ MARK = {True: "✓", False: "✗"}
 
 
 def select(ruleset: str, root: Path) -> list[Ruleset]:
-    """The rulesets to explore: one file, or every version of a ruleset id under ``root``.
+    """The rulesets to explore: one file, a jurisdiction's folder, or every version of a
+    ruleset id under ``root``.
 
     Raises :class:`RulesetError` when a file is invalid and :class:`LookupError` (with a
-    message naming the known ids) when ``ruleset`` is neither a file nor a known id."""
+    message naming the known ids) when ``ruleset`` is none of these."""
     path = Path(ruleset)
+    if path.is_dir():
+        files = sorted(path.glob("*.yaml"))
+        if not files:
+            raise LookupError(f"no ruleset files (*.yaml) in {path}")
+        return _load_all(files)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         if not path.is_file():
             raise RulesetError([Problem("no such ruleset file", file=str(path))])
@@ -40,6 +46,19 @@ def select(ruleset: str, root: Path) -> list[Ruleset]:
         hint = suggest(ruleset, ids) or "known ids: " + ", ".join(ids)
         raise LookupError(f"no ruleset file or ruleset id {ruleset!r} in {root} ({hint})")
     return sorted(versions, key=lambda r: r.in_force.start)
+
+
+def _load_all(files: list[Path]) -> list[Ruleset]:
+    """Load every file, reporting the problems of all of them together."""
+    loaded, problems = [], []
+    for file in files:
+        try:
+            loaded.append(load_ruleset(file))
+        except RulesetError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise RulesetError(problems)
+    return loaded
 
 
 def explore(

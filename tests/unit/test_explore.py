@@ -112,13 +112,16 @@ def test_the_same_seed_finds_the_same_cases(broken: tuple[Result, Path]) -> None
     assert first == again.stdout.splitlines()
 
 
-def test_a_ruleset_id_selects_every_version_and_an_unknown_id_is_a_usage_error() -> None:
-    """`explore zz-caution --rulesets …` finds the file; a misspelt id exits 2 with a hint."""
+def test_an_id_or_a_folder_selects_rulesets_and_an_unknown_id_is_a_usage_error() -> None:
+    """`explore zz-caution --rulesets …` finds the file, a folder gives all its rulesets, and a
+    misspelt id exits 2 with a hint."""
     rulesets = str(CAUTION.parent.parent)
     ok = CliRunner().invoke(
         app, ["explore", "zz-caution", "--rulesets", rulesets, "--max-examples", "20"]
     )
     assert 0 == ok.exit_code, ok.output
+    folder = CliRunner().invoke(app, ["explore", str(CAUTION.parent), "--max-examples", "20"])
+    assert f"explore zz-caution 1 ({CAUTION})\nexplore zz-supply 1 (" in folder.stdout
     wrong = CliRunner().invoke(app, ["explore", "zz-cuation", "--rulesets", rulesets])
     assert 2 == wrong.exit_code
     assert "did you mean `zz-caution`?" in wrong.stderr
