@@ -53,11 +53,13 @@ class Space:
 
 
 def measure_space(ruleset: Ruleset, measure: MeasureDef) -> Space:
-    """The values one measure's conditions compare against (to draw them more often)."""
+    """The values a measure's scope, requirements and exceptions compare against — the ones
+    that tend to let it apply, to draw more often (an exclusion's values are left out)."""
     space = Space(ruleset.jurisdiction)
     params = {name: [v.value for v in p.values] for name, p in ruleset.parameters.items()}
     for c in measure.criteria():
-        _walk(c.condition, {}, params, space)
+        if c.role != "excluded_if":
+            _walk(c.condition, {}, params, space)
     return space
 
 
