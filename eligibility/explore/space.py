@@ -70,12 +70,12 @@ def space_for(rulesets: Iterable[Ruleset]) -> Space:
     for r in rulesets:
         space.codes.extend(c for c in r.offences if c not in space.codes)
         space.facts.update(r.facts)
-        space.dates.add(r.in_force.start)
+        space.dates |= {r.in_force.start, r.in_force.start - dt.timedelta(days=1)}
         if r.in_force.until:
             space.dates |= {r.in_force.until, r.in_force.until + dt.timedelta(days=1)}
         for m in r.measures:
             if m.in_force:
-                space.dates.add(m.in_force.start)
+                space.dates |= {m.in_force.start, m.in_force.start - dt.timedelta(days=1)}
                 if m.in_force.until:
                     space.dates |= {m.in_force.until, m.in_force.until + dt.timedelta(days=1)}
         for p in r.parameters.values():
