@@ -15,6 +15,10 @@ Exit codes:
 ``eligibility lint`` has its own meaning of 1: it found at least one error in the rulesets or
 golden files it checked (0: none, perhaps warnings; 2: the command line is wrong).
 
+``eligibility test`` exits 1 when a golden case fails; ``eligibility explore`` exits 1 when it
+finds an unreachable outcome, an outcome that contradicts its criteria or a broken invariant, and
+2 when Hypothesis (``pip install 'eligibility[authoring]'``) is not installed.
+
 No traceback is printed for these; set ``ELIGIBILITY_DEBUG=1`` to see one for exit code 4.
 """
 
@@ -192,7 +196,10 @@ def run_golden(
                 failed += 1
                 typer.echo(f"FAIL {golden.name}  ({file}:{golden.line})")
                 for diff in diffs:
-                    typer.echo(f"     - {diff}")
+                    first, *rest = diff.split("\n")
+                    typer.echo(f"     - {first}")
+                    for line in rest:
+                        typer.echo(f"       {line}")
             else:
                 passed += 1
                 typer.echo(f"ok   {golden.name}")
@@ -338,6 +345,60 @@ def docs(
         )
     updated = len(changed.stale) + len(changed.missing)
     typer.echo(f"{folder}: {len(pages)} page(s), {updated} written, {len(changed.extra)} removed")
+
+
+@app.command()
+def explore(
+    ruleset: Annotated[
+        str,
+        typer.Argument(
+            help="A ruleset file, a jurisdiction's folder, or the id of a ruleset in --rulesets."
+        ),
+    ],
+    rulesets: RulesetsOption = None,
+    max_examples: Annotated[
+        int, typer.Option("--max-examples", min=1, help="Cases to try per search.")
+    ] = 200,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the search; the same seed finds the same cases.")
+    ] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            file_okay=False,
+            help="Write every example and counterexample as a case file here.",
+        ),
+    ] = None,
+    evaluator: Annotated[
+        Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
+    ] = Evaluator.durable,
+) -> None:
+    """Search for cases that break a ruleset: unreachable outcomes, outcomes that contradict
+    their criteria, declared invariants. Exit 0 when none is found, 1 when one is."""
+    try:
+        from eligibility.explore.command import echo, explore, render, select
+    except ModuleNotFoundError as exc:  # Hypothesis is an optional dependency
+        if exc.name != "hypothesis":
+            raise
+        typer.echo(
+            "error: `eligibility explore` needs Hypothesis: pip install 'eligibility[authoring]'",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        chosen = select(ruleset, rulesets or default_rulesets_dir())
+        report = explore(chosen, evaluator.value, max_examples, seed)
+    except LookupError as exc:
+        typer.echo(f"error: {exc.args[0]}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the ruleset")
+    except EngineError as exc:
+        _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed while exploring")
+    echo(render(report, out))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:
