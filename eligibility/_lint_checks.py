@@ -42,6 +42,7 @@ CHECKS = {
         ),
         Check("L008", "ruleset", "error", "another rule of the ruleset format is broken"),
         Check("L009", "versions", "error", "versions of one ruleset overlap or disagree"),
+        Check("L010", "invariant", "error", "a declared invariant is malformed"),
         Check("L101", "never-met", "error", "a measure can never be met"),
         Check("L102", "never-fails", "warning", "a measure can never fail"),
         Check("L103", "always-holds", "warning", "a scope or requirement always holds"),
@@ -129,6 +130,8 @@ def loader_code(problem: Problem, stage: str) -> str:
         return "L001"
     if stage == "schema":
         return "L002"
+    if (problem.location or "").startswith("invariants"):
+        return "L010"
     message = problem.message
     for pattern, code in (
         (_SYNTAX, "L003"),
