@@ -128,6 +128,14 @@ def test_filling_in_unknown_facts_never_changes_a_decided_outcome(
                 **{k: v for k, v in assumed.items() if k not in partial.get("facts", {})},
             },
         }
+        # Likewise a record's category, class or drug_related left out beside a statute of the
+        # jurisdiction is not unknown: the statute table supplies it, so the completion does too.
+        for key in ("charges", "priors"):
+            if key in partial and key in full:
+                full[key] = [
+                    _table_decides(whole, part, jurisdiction)
+                    for whole, part in zip(full[key], partial[key], strict=True)
+                ]
         with_unknowns = durable_registry.evaluate(parse_case(partial))
         complete = {m.id: m.outcome for m in durable_registry.evaluate(parse_case(full)).measures}
         for m in with_unknowns.measures:
@@ -135,6 +143,16 @@ def test_filling_in_unknown_facts_never_changes_a_decided_outcome(
                 assert (m.id, m.outcome) == (m.id, complete[m.id])
 
     check()
+
+
+def _table_decides(
+    whole: dict[str, Any], part: dict[str, Any], jurisdiction: str
+) -> dict[str, Any]:
+    own = part.get("jurisdiction")
+    if "statute" not in part or (own is not None and own.lower() != jurisdiction):
+        return whole
+    dropped = {"category", "class", "drug_related"} - set(part)
+    return {k: v for k, v in whole.items() if k not in dropped}
 
 
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
