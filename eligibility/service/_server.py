@@ -1,0 +1,97 @@
+"""Running the service on uvicorn: one process, or a parent with N worker processes.
+
+With one worker the rulesets are loaded once, here, and the server runs in this process;
+SIGHUP reloads them in place. With ``--workers N`` uvicorn's parent process starts N workers
+(spawned interpreters sharing the listening socket); each loads its own rulesets and owns its
+own engine. SIGHUP to the parent replaces the workers one at a time, each replacement loading
+the files as they are then, and keeps an old worker if its replacement fails to start (invalid
+rulesets). A reload in any worker (``POST /v1/admin/reload`` or SIGHUP to that worker) that
+finds changed, valid files signals the parent, so every worker follows.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import socket
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from eligibility.service._app import create_app
+from eligibility.service._runtime import load
+from eligibility.service._settings import SETTINGS_ENV, Settings
+
+log = logging.getLogger("eligibility.service")
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging, plus the service's own logger; nothing logs request bodies."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["service"] = {
+        "format": "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
+    }
+    config["handlers"]["service"] = {
+        "formatter": "service",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["eligibility"] = {
+        "handlers": ["service"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
+
+
+def worker_app() -> FastAPI:
+    """The app factory each worker process calls (settings from the environment)."""
+    return create_app(Settings.from_env())
+
+
+def check_address(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, or ``None`` if it can."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    access_log: bool = True,
+    log_level: str = "info",
+) -> None:
+    """Run the service until SIGINT or SIGTERM. Raises :class:`RulesetError` before serving
+    if the rulesets are invalid."""
+    loaded = load(settings)  # validate before listening: exit 3 with every problem
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": log_config(log_level),
+        "log_level": log_level,
+        "access_log": access_log,
+        "server_header": False,
+        "timeout_graceful_shutdown": 30,
+        # A replacement worker loads every ruleset before it is ready; on a busy machine that
+        # takes seconds, and uvicorn keeps the old worker if the new one is not ready in time.
+        "timeout_worker_healthcheck": 60,
+    }
+    if workers <= 1:
+        uvicorn.Server(uvicorn.Config(create_app(settings, loaded), **common)).run()
+        return
+    del loaded  # each worker loads its own
+    os.environ[SETTINGS_ENV] = settings.model_copy(update={"supervisor_pid": os.getpid()}).to_env()
+    uvicorn.run(
+        "eligibility.service._server:worker_app", factory=True, workers=workers, **common
+    )
