@@ -58,7 +58,7 @@ def refusal_for(exc: Exception, item: int | None = None) -> Refusal:
         )
     if isinstance(exc, RulesetError):
         return Refusal(
-            "ruleset-error", "a ruleset cannot be compiled", _field_errors(exc.problems)
+            "ruleset-error", "a ruleset cannot be compiled", _field_errors(exc.problems, files=True)
         )
     if isinstance(exc, EngineError):
         log_internal(exc)
@@ -154,4 +154,4 @@ class ContainFailures:
 
 def problems_of(problems: list[Problem]) -> list[FieldError]:
     """Ruleset problems (file, line, column) as field errors."""
-    return _field_errors(problems)
+    return _field_errors(problems, files=True)

@@ -47,6 +47,8 @@ class FieldError(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     message: str
+    file: str | None = None
+    """The ruleset file at fault (for problems in the rulesets, not in the request)."""
     location: str | None = None
     """Dotted path of the field, as the CLI prints it, e.g. ``charges[0].quantity.unit``."""
     pointer: str | None = None
@@ -77,8 +79,11 @@ def pointer(location: str | None, prefix: str = "") -> str | None:
     return prefix + "".join("/" + p for p in escaped)
 
 
-def field_errors(problems: Iterable[Problem], item: int | None = None) -> list[FieldError]:
-    """The library's problems as field errors; ``item`` locates them in a batch's ``cases``."""
+def field_errors(
+    problems: Iterable[Problem], item: int | None = None, files: bool = False
+) -> list[FieldError]:
+    """The library's problems as field errors; ``item`` locates them in a batch's ``cases``;
+    ``files`` keeps the file names (for problems in ruleset files)."""
     out = []
     for p in problems:
         location, prefix = p.location, ""
@@ -88,6 +93,7 @@ def field_errors(problems: Iterable[Problem], item: int | None = None) -> list[F
         out.append(
             FieldError(
                 message=p.message,
+                file=p.file if files else None,
                 location=location,
                 pointer=pointer(p.location, prefix),
                 line=p.line,
