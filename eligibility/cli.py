@@ -265,7 +265,9 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ru
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes, each with its own engine.", min=1)] = 1,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes, each with its own engine.", min=1)
+    ] = 1,
     rulesets: RulesetsOption = None,
     max_batch: Annotated[int, typer.Option(help="Most cases per batch request.", min=1)] = 100,
     max_body: Annotated[int, typer.Option(help="Largest request body, bytes.", min=1024)] = 1048576,

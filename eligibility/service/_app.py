@@ -40,9 +40,7 @@ JSON = "application/json"
 
 def _on_sighup(runtime: Runtime) -> Callable[[], None]:
     """Reload on SIGHUP (main thread only, i.e. under a real server). Returns the remover."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "SIGHUP"
-    ):
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
         return lambda: None
     loop = asyncio.get_running_loop()
     tasks: set[asyncio.Task[None]] = set()
@@ -62,7 +60,11 @@ def _on_sighup(runtime: Runtime) -> Callable[[], None]:
         task.add_done_callback(tasks.discard)
 
     loop.add_signal_handler(signal.SIGHUP, handler)
-    return lambda: loop.remove_signal_handler(signal.SIGHUP)
+
+    def remove() -> None:
+        loop.remove_signal_handler(signal.SIGHUP)
+
+    return remove
 
 
 def create_app(settings: Settings | None = None, loaded: Loaded | None = None) -> FastAPI:
@@ -114,10 +116,18 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
         summary="Screen one case",
         response_class=Response,
         responses={
-            200: {"model": Decision, "description": "The Decision, as `eligibility check --format json` prints it."},
+            200: {
+                "model": Decision,
+                "description": "The Decision, as `eligibility check --format json` prints it.",
+            },
             **problem_responses(400, 413, 415, 422, 500, 503),
         },
-        openapi_extra={"requestBody": {"required": True, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Case"}}}}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {JSON: {"schema": {"$ref": "#/components/schemas/Case"}}},
+            }
+        },
     )
     async def evaluate(request: Request) -> Response:
         raw = await read_body(request, settings.max_body_bytes)
@@ -134,10 +144,18 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
         summary="Screen a list of cases",
         response_class=Response,
         responses={
-            200: {"model": BatchResponse, "description": "One result per case, in order: a Decision or a problem."},
+            200: {
+                "model": BatchResponse,
+                "description": "One result per case, in order: a Decision or a problem.",
+            },
             **problem_responses(400, 413, 415, 422, 503),
         },
-        openapi_extra={"requestBody": {"required": True, "content": {JSON: {"schema": {"$ref": "#/components/schemas/BatchRequest"}}}}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {JSON: {"schema": {"$ref": "#/components/schemas/BatchRequest"}}},
+            }
+        },
     )
     async def evaluate_batch(request: Request) -> Response:
         raw = await read_body(request, settings.max_body_bytes)
@@ -156,7 +174,12 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     )
     async def ruleset(
         ruleset_id: str,
-        on: Annotated[dt.date | None, Query(description="Show the version in force on this day (default today; the latest if none is).")] = None,
+        on: Annotated[
+            dt.date | None,
+            Query(
+                description="Show the version in force on this day (default today; the latest if none is)."
+            ),
+        ] = None,
     ) -> catalogue.RulesetDetail:
         detail = catalogue.ruleset_detail(runtime.loaded, ruleset_id, on or dt.date.today())
         if detail is None:
@@ -176,7 +199,11 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     async def health() -> Health:
         return Health(status="ok")
 
-    @app.get(f"{API}/ready", summary="Readiness: rulesets loaded and room for more cases", responses=problem_responses(503))
+    @app.get(
+        f"{API}/ready",
+        summary="Readiness: rulesets loaded and room for more cases",
+        responses=problem_responses(503),
+    )
     async def ready() -> Readiness:
         if runtime.pending >= settings.max_pending:
             raise Refusal("overloaded", "too many cases are pending")
@@ -197,17 +224,25 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     )
     async def reload() -> ReloadResult:
         if not settings.reload_endpoint:
-            raise Refusal("reload-disabled", "start the service without --no-reload-endpoint, or send SIGHUP")
+            raise Refusal(
+                "reload-disabled", "start the service without --no-reload-endpoint, or send SIGHUP"
+            )
         try:
-            changed = await runtime.reload()
+            changed = await runtime.reload(propagate=True)
         except RulesetError as exc:
-            raise Refusal("invalid-rulesets", f"{len(exc.problems)} problem(s) in the rulesets", problems_of(exc.problems)) from None
+            raise Refusal(
+                "invalid-rulesets",
+                f"{len(exc.problems)} problem(s) in the rulesets",
+                problems_of(exc.problems),
+            ) from None
         loaded = runtime.loaded
         return ReloadResult(
             changed=changed,
             fingerprint=loaded.fingerprint,
             loaded_at=loaded.loaded_at,
-            rulesets={r.path.removeprefix(str(loaded.root)).lstrip("/"): r.content_hash for r in loaded.registry.rulesets},
-            workers_replaced=changed and settings.supervisor_pid is not None,
+            rulesets={
+                r.path.removeprefix(str(loaded.root)).lstrip("/"): r.content_hash
+                for r in loaded.registry.rulesets
+            },
+            other_workers_signalled=changed and settings.supervisor_pid is not None,
         )
-

@@ -61,7 +61,7 @@ def batch_cases(raw: bytes, max_batch: int) -> list[Any]:
     data = decode(raw)
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         error = FieldError(message="expected an object with a list `cases`", location="cases")
-        raise Refusal("invalid-request", "the body must be {\"cases\": [...]}", [error])
+        raise Refusal("invalid-request", 'the body must be {"cases": [...]}', [error])
     extra = sorted(set(data) - {"cases"})
     if extra:
         errors = [FieldError(message="unknown field", location=k, pointer=f"/{k}") for k in extra]

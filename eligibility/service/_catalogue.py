@@ -156,7 +156,11 @@ def _measure(m: MeasureDef) -> MeasureInfo:
 
 
 def _groups(loaded: Loaded) -> dict[str, list[Ruleset]]:
-    return {rid: versions for g in loaded.registry.by_jurisdiction.values() for rid, versions in g.items()}
+    return {
+        rid: versions
+        for g in loaded.registry.by_jurisdiction.values()
+        for rid, versions in g.items()
+    }
 
 
 def ruleset_list(loaded: Loaded, today: dt.date) -> RulesetList:

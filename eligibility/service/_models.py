@@ -55,9 +55,8 @@ class ReloadResult(BaseModel):
     loaded_at: dt.datetime
     rulesets: dict[str, str]
     """Each ruleset file (relative to the rulesets folder) → its SHA-256."""
-    workers_replaced: bool
-    """With several workers: the parent was asked to replace every worker (each loads the new
-    files as it starts)."""
+    other_workers_signalled: bool
+    """With several workers: the parent was signalled to have every other worker reload too."""
 
 
 class BatchItem(BaseModel):

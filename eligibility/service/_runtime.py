@@ -114,12 +114,12 @@ class Runtime:
     def _release(self, cases: int) -> None:
         self.pending -= cases
 
-    async def reload(self) -> bool:
+    async def reload(self, propagate: bool = False) -> bool:
         """Load the rulesets again if their files changed; swap them in if all are valid.
 
         Returns whether anything changed. Raises :class:`RulesetError` (and keeps the current
-        rulesets) if the files on disk are invalid. With several workers, a change also asks
-        the parent process to replace every worker (each loads the new files as it starts).
+        rulesets) if the files on disk are invalid. With several workers and ``propagate``, a
+        change also signals the parent process, which asks every worker to reload.
         """
         async with self._reload_lock:
             loop = asyncio.get_running_loop()
@@ -132,7 +132,7 @@ class Runtime:
                 return False
             self.loaded = fresh
             log.info("rulesets reloaded: fingerprint %s", fresh.fingerprint[:12])
-            if self.settings.supervisor_pid is not None:
+            if propagate and self.settings.supervisor_pid is not None:
                 os.kill(self.settings.supervisor_pid, signal.SIGHUP)
             return True
 

@@ -3,10 +3,10 @@
 With one worker the rulesets are loaded once, here, and the server runs in this process;
 SIGHUP reloads them in place. With ``--workers N`` uvicorn's parent process starts N workers
 (spawned interpreters sharing the listening socket); each loads its own rulesets and owns its
-own engine. SIGHUP to the parent replaces the workers one at a time, each replacement loading
-the files as they are then, and keeps an old worker if its replacement fails to start (invalid
-rulesets). A reload in any worker (``POST /v1/admin/reload`` or SIGHUP to that worker) that
-finds changed, valid files signals the parent, so every worker follows.
+own engine. SIGHUP to the parent is passed on to every worker, and each reloads in place
+(uvicorn's own SIGHUP handling would replace the workers instead, and a worker stopping
+closes connections it accepted but had not read yet). ``POST /v1/admin/reload`` reloads the
+worker that answers it and, if the files changed, signals the parent, so every worker follows.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import signal
 import socket
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 from eligibility.service._app import create_app
 from eligibility.service._runtime import load
@@ -44,6 +46,17 @@ def log_config(level: str) -> dict[str, Any]:
         "propagate": False,
     }
     return config
+
+
+class Supervisor(Multiprocess):
+    """uvicorn's worker supervisor, except that SIGHUP makes each worker reload in place."""
+
+    def handle_hup(self) -> None:
+        """Pass SIGHUP on to every worker (each reloads its rulesets, see ``_app``)."""
+        logging.getLogger("uvicorn.error").info("Received SIGHUP, asking every worker to reload.")
+        for process in self.processes:
+            if process.pid is not None and process.exitcode is None:
+                os.kill(process.pid, signal.SIGHUP)
 
 
 def worker_app() -> FastAPI:
@@ -83,8 +96,8 @@ def serve(
         "access_log": access_log,
         "server_header": False,
         "timeout_graceful_shutdown": 30,
-        # A replacement worker loads every ruleset before it is ready; on a busy machine that
-        # takes seconds, and uvicorn keeps the old worker if the new one is not ready in time.
+        # A worker loads every ruleset before it answers the parent's health check; on a busy
+        # machine that takes seconds.
         "timeout_worker_healthcheck": 60,
     }
     if workers <= 1:
@@ -92,6 +105,7 @@ def serve(
         return
     del loaded  # each worker loads its own
     os.environ[SETTINGS_ENV] = settings.model_copy(update={"supervisor_pid": os.getpid()}).to_env()
-    uvicorn.run(
+    config = uvicorn.Config(
         "eligibility.service._server:worker_app", factory=True, workers=workers, **common
     )
+    Supervisor(config, sockets=[config.bind_socket()]).run()

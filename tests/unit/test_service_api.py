@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,7 @@ def test_bodies_over_the_limit_are_refused_with_413(durable_registry: Registry) 
     big = CA.read_bytes() + b" " * 2048
     declared = request(small, "POST", "/v1/evaluate", content=big, headers=JSON)
 
-    async def chunks():  # type: ignore[no-untyped-def]  # an async generator body
+    async def chunks() -> AsyncIterator[bytes]:
         for i in range(0, len(big), 512):
             yield big[i : i + 512]
 
@@ -212,9 +213,7 @@ def test_health_and_readiness(service: FastAPI, durable_registry: Registry) -> N
     )
 
 
-def test_cors_is_off_unless_origins_are_given(
-    service: FastAPI, durable_registry: Registry
-) -> None:
+def test_cors_is_off_unless_origins_are_given(service: FastAPI, durable_registry: Registry) -> None:
     origin = {"Origin": "https://court.example"}
     plain = request(service, "GET", "/v1/health", headers=origin)
     allowed = app_over(durable_registry, RULESETS, cors_origins=("https://court.example",))

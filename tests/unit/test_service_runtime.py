@@ -119,10 +119,14 @@ def test_reload_swaps_all_rulesets_at_once_and_keeps_them_if_the_new_ones_are_in
     assert (200, True, False) == (
         reloaded.status_code,
         reloaded.json()["changed"],
-        reloaded.json()["workers_replaced"],
+        reloaded.json()["other_workers_signalled"],
     )
     assert [] == [s for s in seen if s not in (old, new)]
-    assert new == set(_hashes(request(service, "POST", "/v1/evaluate", content=DE.read_bytes(), headers=JSON)).values())
+    assert new == set(
+        _hashes(
+            request(service, "POST", "/v1/evaluate", content=DE.read_bytes(), headers=JSON)
+        ).values()
+    )
 
     files[0].write_text("id: [unclosed\n")
     refused = request(service, "POST", "/v1/admin/reload")
@@ -208,7 +212,9 @@ def test_serve_refuses_a_busy_address_with_exit_2() -> None:
 
 def test_serve_with_invalid_rulesets_exits_3_before_listening(tmp_path: Path) -> None:
     (tmp_path / "xx").mkdir()
-    (tmp_path / "xx" / "bad.yaml").write_bytes((FIXTURES / "bad_rulesets" / "malformed_yaml.yaml").read_bytes())
+    (tmp_path / "xx" / "bad.yaml").write_bytes(
+        (FIXTURES / "bad_rulesets" / "malformed_yaml.yaml").read_bytes()
+    )
     result = CliRunner().invoke(cli, ["serve", "--port", "0", "--rulesets", str(tmp_path)])
     assert 3 == result.exit_code
     assert "bad.yaml" in result.stderr
