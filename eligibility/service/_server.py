@@ -84,9 +84,12 @@ def serve(
     workers: int = 1,
     access_log: bool = True,
     log_level: str = "info",
+    http: str = "auto",
+    loop: str = "auto",
 ) -> None:
     """Run the service until SIGINT or SIGTERM. Raises :class:`RulesetError` before serving
-    if the rulesets are invalid."""
+    if the rulesets are invalid. ``http`` and ``loop`` pick uvicorn's implementations (the
+    benchmark compares them; "auto" takes httptools and uvloop when installed)."""
     loaded = load(settings)  # validate before listening: exit 3 with every problem
     common: dict[str, Any] = {
         "host": host,
@@ -94,6 +97,8 @@ def serve(
         "log_config": log_config(log_level),
         "log_level": log_level,
         "access_log": access_log,
+        "http": http,
+        "loop": loop,
         "server_header": False,
         "timeout_graceful_shutdown": 30,
         # A worker loads every ruleset before it answers the parent's health check; on a busy
