@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from eligibility._model import Cite, CriterionDef, MeasureDef, Period, Ruleset
 from eligibility.decision import CitationOut
@@ -16,11 +16,11 @@ _CONFIG = ConfigDict(extra="forbid", frozen=True)
 
 
 class InForce(BaseModel):
-    """A period in force; ``until`` is ``null`` while it lasts."""
+    """A period in force, as decisions write it; ``until`` is ``null`` while it lasts."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    start: dt.date
+    start: dt.date = Field(alias="from")
     until: dt.date | None
 
 

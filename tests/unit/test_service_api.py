@@ -186,7 +186,7 @@ def test_a_ruleset_version_is_chosen_by_date(service: FastAPI) -> None:
     early = request(service, "GET", "/v1/rulesets/ca-bc-s56-exemption?on=2023-02-01").json()
     late = request(service, "GET", "/v1/rulesets/ca-bc-s56-exemption?on=2024-06-01").json()
     assert early["content_hash"] != late["content_hash"]
-    assert early["in_force"]["start"] <= "2023-02-01" < late["in_force"]["start"]
+    assert early["in_force"]["from"] <= "2023-02-01" < late["in_force"]["from"]
 
 
 def test_unknown_ruleset_is_404_and_a_bad_date_names_the_parameter(service: FastAPI) -> None:
