@@ -292,6 +292,8 @@ def serve(
             err=True,
         )
         raise typer.Exit(EXIT_USAGE) from None
+    if max_batch > max_pending:
+        _fail(EXIT_USAGE, [Problem("--max-batch cannot exceed --max-pending")], "bad options")
     problem = check_address(host, port)
     if problem:
         _fail(EXIT_USAGE, [Problem(problem)], "the address is not usable")

@@ -206,7 +206,7 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     )
     async def ready() -> Readiness:
         if runtime.pending >= settings.max_pending:
-            raise Refusal("overloaded", "too many cases are pending")
+            raise Overloaded(f"{runtime.pending} cases pending")
         loaded = runtime.loaded
         return Readiness(
             status="ready",

@@ -132,8 +132,9 @@ class Runtime:
                 return False
             self.loaded = fresh
             log.info("rulesets reloaded: fingerprint %s", fresh.fingerprint[:12])
-            if propagate and self.settings.supervisor_pid is not None:
-                os.kill(self.settings.supervisor_pid, signal.SIGHUP)
+            hup = getattr(signal, "SIGHUP", None)  # POSIX only
+            if propagate and hup is not None and self.settings.supervisor_pid is not None:
+                os.kill(self.settings.supervisor_pid, hup)
             return True
 
     def close(self) -> None:

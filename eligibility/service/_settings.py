@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SETTINGS_ENV = "ELIGIBILITY_SERVICE_SETTINGS"
 """Worker processes started by ``eligibility serve --workers N`` read their settings from here."""
@@ -37,6 +37,12 @@ class Settings(BaseModel):
     the event loop. Both run one evaluation at a time; see docs/service.md."""
     supervisor_pid: int | None = None
     """With several workers, the parent process to signal (SIGHUP) after a reload."""
+
+    @model_validator(mode="after")
+    def _batch_fits(self) -> Settings:
+        if self.max_batch > self.max_pending:
+            raise ValueError("max_batch cannot exceed max_pending: such a batch is never admitted")
+        return self
 
     def to_env(self) -> str:
         """The settings as JSON for :data:`SETTINGS_ENV`."""

@@ -65,7 +65,7 @@ def test_overload_is_a_503_with_retry_after_and_the_service_recovers(
     durable_registry: Registry,
 ) -> None:
     """With the engine busy and the pending limit reached, a request is refused at once."""
-    service = app_over(durable_registry, RULESETS, max_pending=1, retry_after=2)
+    service = app_over(durable_registry, RULESETS, max_pending=1, max_batch=1, retry_after=2)
     runtime: Runtime = service.state.runtime
     release = threading.Event()
 
@@ -82,7 +82,7 @@ def test_overload_is_a_503_with_retry_after_and_the_service_recovers(
     refused, not_ready, accepted = with_client(service, scenario)
     assert (503, "2") == (refused.status_code, refused.headers["retry-after"])
     assert "urn:eligibility:problem:overloaded" == refused.json()["type"]
-    assert 503 == not_ready.status_code
+    assert (503, "2") == (not_ready.status_code, not_ready.headers["retry-after"])
     assert (200, 0) == (accepted.status_code, runtime.pending)
 
 
@@ -198,6 +198,14 @@ def test_serve_without_the_service_extra_exits_2(monkeypatch: pytest.MonkeyPatch
     result = CliRunner().invoke(cli, ["serve"])
     assert 2 == result.exit_code
     assert "pip install 'eligibility[service]'" in result.stderr
+
+
+def test_serve_refuses_a_batch_limit_above_the_pending_limit_with_exit_2() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--max-batch", "300", "--max-pending", "200"])
+    assert (2, True) == (
+        result.exit_code,
+        "--max-batch cannot exceed --max-pending" in result.stderr,
+    )
 
 
 def test_serve_refuses_a_busy_address_with_exit_2() -> None:
