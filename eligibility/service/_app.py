@@ -9,6 +9,7 @@ import signal
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import FastAPI, Query, Request
@@ -241,7 +242,7 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
             fingerprint=loaded.fingerprint,
             loaded_at=loaded.loaded_at,
             rulesets={
-                r.path.removeprefix(str(loaded.root)).lstrip("/"): r.content_hash
+                Path(r.path).relative_to(loaded.root).as_posix(): r.content_hash
                 for r in loaded.registry.rulesets
             },
             other_workers_signalled=changed and settings.supervisor_pid is not None,
