@@ -86,6 +86,29 @@ def test_overload_is_a_503_with_retry_after_and_the_service_recovers(
     assert (200, 0) == (accepted.status_code, runtime.pending)
 
 
+def test_a_burst_beyond_the_limit_gets_quick_503s_and_correct_decisions(
+    durable_registry: Registry,
+) -> None:
+    """Forty requests at once against room for four: each is either decided correctly or
+    refused with 503 and Retry-After; none fails otherwise."""
+    service = app_over(durable_registry, RULESETS, max_pending=4, max_batch=4)
+    expected = durable_registry.evaluate(parse_case_json(CA.read_bytes())).to_json()
+
+    async def burst(client: httpx.AsyncClient) -> list[httpx.Response]:
+        return await asyncio.gather(
+            *(client.post("/v1/evaluate", content=CA.read_bytes(), headers=JSON) for _ in range(40))
+        )
+
+    answers = with_client(service, burst)
+    decided = [a for a in answers if a.status_code == 200]
+    refused = [a for a in answers if a.status_code == 503]
+    assert 40 == len(decided) + len(refused)
+    assert decided and refused
+    assert all(expected == a.text for a in decided)
+    assert all("1" == a.headers["retry-after"] for a in refused)
+    assert 0 == service.state.runtime.pending
+
+
 def _hashes(response: httpx.Response) -> dict[str, str]:
     return {r["id"]: r["content_hash"] for r in response.json()["rulesets"]}
 
