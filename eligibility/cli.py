@@ -12,6 +12,8 @@ Exit codes:
 ====  ==================================================================================
 
 No traceback is printed for these; set ``ELIGIBILITY_DEBUG=1`` to see one for exit code 4.
+``serve`` exits 2 when the ``service`` extra is missing or the address cannot be listened on,
+and 3 when the rulesets are invalid at start (docs/service.md).
 """
 
 from __future__ import annotations

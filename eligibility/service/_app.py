@@ -39,6 +39,23 @@ API = "/v1"
 JSON = "application/json"
 
 
+_early_hup = threading.Event()
+
+
+def catch_early_sighup() -> Callable[[], None]:
+    """Until the server is up, remember a SIGHUP instead of dying of it (the default action);
+    the reload then runs as soon as the server starts. Returns what restores the previous
+    handler."""
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGHUP, lambda *_: _early_hup.set())
+
+    def restore() -> None:
+        signal.signal(signal.SIGHUP, previous)
+
+    return restore
+
+
 def _on_sighup(runtime: Runtime) -> Callable[[], None]:
     """Reload on SIGHUP (main thread only, i.e. under a real server). Returns the remover."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
@@ -61,6 +78,9 @@ def _on_sighup(runtime: Runtime) -> Callable[[], None]:
         task.add_done_callback(tasks.discard)
 
     loop.add_signal_handler(signal.SIGHUP, handler)
+    if _early_hup.is_set():  # a SIGHUP came while the server was starting
+        _early_hup.clear()
+        handler()
 
     def remove() -> None:
         loop.remove_signal_handler(signal.SIGHUP)

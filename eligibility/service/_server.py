@@ -22,7 +22,7 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
-from eligibility.service._app import create_app
+from eligibility.service._app import catch_early_sighup, create_app
 from eligibility.service._runtime import load
 from eligibility.service._settings import SETTINGS_ENV, Settings
 
@@ -61,6 +61,7 @@ class Supervisor(Multiprocess):
 
 def worker_app() -> FastAPI:
     """The app factory each worker process calls (settings from the environment)."""
+    catch_early_sighup()
     return create_app(Settings.from_env())
 
 
@@ -90,7 +91,12 @@ def serve(
     """Run the service until SIGINT or SIGTERM. Raises :class:`RulesetError` before serving
     if the rulesets are invalid. ``http`` and ``loop`` pick uvicorn's implementations (the
     benchmark compares them; "auto" takes httptools and uvloop when installed)."""
-    loaded = load(settings)  # validate before listening: exit 3 with every problem
+    restore = catch_early_sighup()
+    try:
+        loaded = load(settings)  # validate before listening: exit 3 with every problem
+    except BaseException:
+        restore()
+        raise
     common: dict[str, Any] = {
         "host": host,
         "port": port,
