@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import inspect
 import logging
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -88,6 +89,15 @@ def _on_sighup(runtime: Runtime) -> Callable[[], None]:
     return remove
 
 
+def _telemetry() -> dict[str, Any]:
+    """FastAPI (0.16x) can export OpenTelemetry traces, metrics and log records once an
+    operator configures an exporter. Its log records carry exception messages, which may quote
+    a case, so they are switched off; traces and metrics (routes, statuses, timings) stay."""
+    if "telemetry" not in inspect.signature(FastAPI).parameters:  # older FastAPI: none at all
+        return {}
+    return {"telemetry": {"logs": False}}
+
+
 def create_app(settings: Settings | None = None, loaded: Loaded | None = None) -> FastAPI:
     """The service for ``settings``; loads the rulesets now unless ``loaded`` is given.
 
@@ -113,6 +123,7 @@ def create_app(settings: Settings | None = None, loaded: Loaded | None = None) -
         docs_url=None,  # the Swagger/ReDoc pages load scripts from a CDN; serve none
         redoc_url=None,
         lifespan=lifespan,
+        **_telemetry(),
     )
     app.state.runtime = runtime
     install(app, settings.retry_after)
