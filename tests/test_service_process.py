@@ -108,7 +108,7 @@ def test_one_process_serves_reloads_on_sighup_and_stops_cleanly(
     digest = _edit(rulesets)
     server.process.send_signal(signal.SIGHUP)
     server.wait_for_hash(digest)
-    assert -signal.SIGTERM == server.stop()  # uvicorn re-raises the signal after shutting down
+    assert 0 == server.stop()
     log = server.log.read_text()
     assert "Application shutdown complete." in log
     assert '"POST /v1/evaluate HTTP/1.1" 200' in log

@@ -59,6 +59,10 @@ class Supervisor(Multiprocess):
                 os.kill(process.pid, signal.SIGHUP)
 
 
+def _stopped(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def worker_app() -> FastAPI:
     """The app factory each worker process calls (settings from the environment)."""
     catch_early_sighup()
@@ -112,6 +116,9 @@ def serve(
         "timeout_worker_healthcheck": 60,
     }
     if workers <= 1:
+        # uvicorn re-raises SIGTERM once it has shut down gracefully; end with status 0 then,
+        # as the multi-worker parent does, rather than die of the signal.
+        signal.signal(signal.SIGTERM, _stopped)
         uvicorn.Server(uvicorn.Config(create_app(settings, loaded), **common)).run()
         return
     del loaded  # each worker loads its own
