@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from eligibility._evaluate import Registry, default_rulesets_dir
 from eligibility._loader import iter_ruleset_files
-from eligibility.errors import EligibilityError
+from eligibility.errors import EligibilityError, Problem, RulesetError
 from eligibility.service._settings import Settings
 
 T = TypeVar("T")
@@ -58,12 +58,14 @@ def _fingerprint(pairs: list[tuple[str, str]]) -> str:
 def files_fingerprint(root: Path) -> str:
     """The fingerprint of the ruleset files on disk now (equal to a :class:`Loaded`'s when the
     same files were loaded)."""
-    return _fingerprint(
-        [
-            (path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
-            for path in iter_ruleset_files(root)
-        ]
-    )
+    pairs = []
+    for path in iter_ruleset_files(root):
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:  # e.g. removed while the folder is being replaced
+            raise RulesetError([Problem(f"cannot read: {exc.strerror}", file=str(path))]) from None
+        pairs.append((path.relative_to(root).as_posix(), digest))
+    return _fingerprint(pairs)
 
 
 def load(settings: Settings) -> Loaded:
