@@ -20,6 +20,8 @@ finds an unreachable outcome, an outcome that contradicts its criteria or a brok
 2 when Hypothesis (``pip install 'eligibility[authoring]'``) is not installed.
 
 No traceback is printed for these; set ``ELIGIBILITY_DEBUG=1`` to see one for exit code 4.
+``serve`` exits 2 when the ``service`` extra is missing or the address cannot be listened on,
+and 3 when the rulesets are invalid at start (docs/service.md).
 """
 
 from __future__ import annotations
@@ -399,6 +401,56 @@ def explore(
     echo(render(report, out))
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes, each with its own engine.", min=1)
+    ] = 1,
+    rulesets: RulesetsOption = None,
+    max_batch: Annotated[int, typer.Option(help="Most cases per batch request.", min=1)] = 100,
+    max_body: Annotated[int, typer.Option(help="Largest request body, bytes.", min=1024)] = 1048576,
+    max_pending: Annotated[
+        int, typer.Option(help="Most cases queued per worker before 503.", min=1)
+    ] = 200,
+    cors_origin: Annotated[
+        list[str] | None, typer.Option(help="Allow this origin by CORS (repeatable; default none).")
+    ] = None,
+    reload_endpoint: Annotated[bool, typer.Option(help="Serve POST /v1/admin/reload.")] = True,
+    access_log: Annotated[bool, typer.Option(help="Log each request line (never bodies).")] = True,
+) -> None:
+    """Run the HTTP service (needs the `service` extra). See docs/service.md."""
+    try:
+        from eligibility.service._server import check_address
+        from eligibility.service._server import serve as run
+        from eligibility.service._settings import Settings
+    except ImportError as exc:
+        typer.echo(
+            f"error: `eligibility serve` needs the service extra ({exc.name} is not installed): "
+            "pip install 'eligibility[service]'",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+    if max_batch > max_pending:
+        _fail(EXIT_USAGE, [Problem("--max-batch cannot exceed --max-pending")], "bad options")
+    problem = check_address(host, port)
+    if problem:
+        _fail(EXIT_USAGE, [Problem(problem)], "the address is not usable")
+    settings = Settings(
+        rulesets=rulesets,
+        max_batch=max_batch,
+        max_body_bytes=max_body,
+        max_pending=max_pending,
+        cors_origins=tuple(cors_origin or ()),
+        reload_endpoint=reload_endpoint,
+    )
+    try:
+        run(settings, host=host, port=port, workers=workers, access_log=access_log)
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
 
 
 def main() -> None:

@@ -1,0 +1,280 @@
+"""The ASGI application: versioned routes over one process's :class:`Runtime`."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import inspect
+import logging
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+
+from eligibility.decision import Decision
+from eligibility.errors import RulesetError
+from eligibility.schemas import schema_for
+from eligibility.service import _catalogue as catalogue
+from eligibility.service._cases import batch_cases, decide_batch, decide_one, read_body
+from eligibility.service._errors import Refusal, install, problems_of, refusal_for
+from eligibility.service._models import (
+    BatchResponse,
+    Health,
+    Readiness,
+    ReloadResult,
+    openapi_for,
+    problem_responses,
+)
+from eligibility.service._runtime import Loaded, Overloaded, Runtime, load
+from eligibility.service._settings import Settings
+
+log = logging.getLogger("eligibility.service")
+
+API = "/v1"
+JSON = "application/json"
+
+
+_early_hup = threading.Event()
+
+
+def catch_early_sighup() -> Callable[[], None]:
+    """Until the server is up, remember a SIGHUP instead of dying of it (the default action);
+    the reload then runs as soon as the server starts. Returns what restores the previous
+    handler."""
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGHUP, lambda *_: _early_hup.set())
+
+    def restore() -> None:
+        signal.signal(signal.SIGHUP, previous)
+
+    return restore
+
+
+def _on_sighup(runtime: Runtime) -> Callable[[], None]:
+    """Reload on SIGHUP (main thread only, i.e. under a real server). Returns the remover."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def reload() -> None:
+        try:
+            changed = await runtime.reload()
+            log.info("SIGHUP: %s", "rulesets reloaded" if changed else "rulesets unchanged")
+        except RulesetError as exc:
+            log.error("SIGHUP: rulesets invalid, still serving the previous ones:")
+            for p in exc.problems:
+                log.error("  %s", p.render())
+
+    def handler() -> None:
+        task = loop.create_task(reload())
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, handler)
+    if _early_hup.is_set():  # a SIGHUP came while the server was starting
+        _early_hup.clear()
+        handler()
+
+    def remove() -> None:
+        loop.remove_signal_handler(signal.SIGHUP)
+
+    return remove
+
+
+def _telemetry() -> dict[str, Any]:
+    """FastAPI (0.16x) can export OpenTelemetry traces, metrics and log records once an
+    operator configures an exporter. Its log records carry exception messages, which may quote
+    a case, so they are switched off; traces and metrics (routes, statuses, timings) stay."""
+    if "telemetry" not in inspect.signature(FastAPI).parameters:  # older FastAPI: none at all
+        return {}
+    return {"telemetry": {"logs": False}}
+
+
+def create_app(settings: Settings | None = None, loaded: Loaded | None = None) -> FastAPI:
+    """The service for ``settings``; loads the rulesets now unless ``loaded`` is given.
+
+    Raises :class:`RulesetError` if the rulesets are invalid.
+    """
+    settings = settings or Settings()
+    runtime = Runtime(settings, loaded or load(settings))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        remove = _on_sighup(runtime)
+        try:
+            yield
+        finally:
+            remove()
+            runtime.close()
+
+    app = FastAPI(
+        title="eligibility",
+        summary="Screen a case for the alternatives to prosecution or imprisonment the law opens.",
+        version="1",
+        openapi_url=f"{API}/openapi.json",
+        docs_url=None,  # the Swagger/ReDoc pages load scripts from a CDN; serve none
+        redoc_url=None,
+        lifespan=lifespan,
+        **_telemetry(),
+    )
+    app.state.runtime = runtime
+    install(app, settings.retry_after)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+        )
+    _routes(app, runtime)
+    app.openapi = lambda: openapi_for(app, settings)  # type: ignore[method-assign]  # FastAPI's documented override
+    return app
+
+
+def _routes(app: FastAPI, runtime: Runtime) -> None:
+    settings = runtime.settings
+    schemas = {kind: schema_for(kind) for kind in ("case", "decision")}
+
+    @app.post(
+        f"{API}/evaluate",
+        summary="Screen one case",
+        response_class=Response,
+        responses={
+            200: {
+                "model": Decision,
+                "description": "The Decision, as `eligibility check --format json` prints it.",
+            },
+            **problem_responses(400, 413, 415, 422, 500, 503),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {JSON: {"schema": {"$ref": "#/components/schemas/Case"}}},
+            }
+        },
+    )
+    async def evaluate(request: Request) -> Response:
+        raw = await read_body(request, settings.max_body_bytes)
+        try:
+            body = await runtime.run(lambda registry: decide_one(raw, registry))
+        except Overloaded:
+            raise
+        except Exception as exc:
+            raise refusal_for(exc) from None
+        return Response(body, media_type=JSON)
+
+    @app.post(
+        f"{API}/evaluate/batch",
+        summary="Screen a list of cases",
+        response_class=Response,
+        responses={
+            200: {
+                "model": BatchResponse,
+                "description": "One result per case, in order: a Decision or a problem.",
+            },
+            **problem_responses(400, 413, 415, 422, 503),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {JSON: {"schema": {"$ref": "#/components/schemas/BatchRequest"}}},
+            }
+        },
+    )
+    async def evaluate_batch(request: Request) -> Response:
+        raw = await read_body(request, settings.max_body_bytes)
+        cases = batch_cases(raw, settings.max_batch)
+        body = await runtime.run(lambda registry: decide_batch(cases, registry), max(1, len(cases)))
+        return Response(body, media_type=JSON)
+
+    @app.get(f"{API}/rulesets", summary="List rulesets and their versions in force")
+    async def rulesets() -> catalogue.RulesetList:
+        return catalogue.ruleset_list(runtime.loaded, dt.date.today())
+
+    @app.get(
+        f"{API}/rulesets/{{ruleset_id}}",
+        summary="One ruleset's measures and sources",
+        responses=problem_responses(404, 422),
+    )
+    async def ruleset(
+        ruleset_id: str,
+        on: Annotated[
+            dt.date | None,
+            Query(
+                description="Show the version in force on this day (default today; the latest if none is)."
+            ),
+        ] = None,
+    ) -> catalogue.RulesetDetail:
+        detail = catalogue.ruleset_detail(runtime.loaded, ruleset_id, on or dt.date.today())
+        if detail is None:
+            raise Refusal("not-found", f"no ruleset {ruleset_id!r} is loaded")
+        return detail
+
+    @app.get(
+        f"{API}/schemas/{{kind}}",
+        summary="JSON Schema of a case or a decision",
+        response_class=JSONResponse,
+        responses={200: {"content": {"application/schema+json": {}}}, **problem_responses(422)},
+    )
+    async def schema(kind: Literal["case", "decision"]) -> Response:
+        return JSONResponse(schemas[kind], media_type="application/schema+json")
+
+    @app.get(f"{API}/health", summary="Liveness: the process answers")
+    async def health() -> Health:
+        return Health(status="ok")
+
+    @app.get(
+        f"{API}/ready",
+        summary="Readiness: rulesets loaded and room for more cases",
+        responses=problem_responses(503),
+    )
+    async def ready() -> Readiness:
+        if runtime.pending >= settings.max_pending:
+            raise Overloaded(f"{runtime.pending} cases pending")
+        loaded = runtime.loaded
+        return Readiness(
+            status="ready",
+            fingerprint=loaded.fingerprint,
+            loaded_at=loaded.loaded_at,
+            rulesets=len(loaded.registry.rulesets),
+            pending=runtime.pending,
+            max_pending=settings.max_pending,
+        )
+
+    @app.post(
+        f"{API}/admin/reload",
+        summary="Reload the rulesets from disk if they changed",
+        responses=problem_responses(403, 409),
+    )
+    async def reload() -> ReloadResult:
+        if not settings.reload_endpoint:
+            raise Refusal(
+                "reload-disabled", "start the service without --no-reload-endpoint, or send SIGHUP"
+            )
+        try:
+            changed = await runtime.reload(propagate=True)
+        except RulesetError as exc:
+            raise Refusal(
+                "invalid-rulesets",
+                f"{len(exc.problems)} problem(s) in the rulesets",
+                problems_of(exc.problems),
+            ) from None
+        loaded = runtime.loaded
+        return ReloadResult(
+            changed=changed,
+            fingerprint=loaded.fingerprint,
+            loaded_at=loaded.loaded_at,
+            rulesets={
+                Path(r.path).relative_to(loaded.root).as_posix(): r.content_hash
+                for r in loaded.registry.rulesets
+            },
+            other_workers_signalled=changed and settings.supervisor_pid is not None,
+        )

@@ -1,0 +1,146 @@
+"""The per-process engine: the loaded rulesets, one evaluation at a time, admission and reload.
+
+durable-rules keeps its state in its C extension, shared by the whole process and not
+thread-safe. So each process evaluates one case at a time: on one dedicated engine thread
+(``evaluate_in="thread"``, the default) or on the event loop itself (``"loop"``). Requests are
+admitted against a bounded count of pending cases; beyond it they are refused at once (503)
+instead of queueing without bound.
+
+Reload builds a complete new :class:`Registry` off to the side (on another thread; loading
+never touches durable-rules, which compiles lazily on the engine thread) and swaps one
+reference. A request reads that reference once, so it sees the old or the new rulesets, never a
+mix, and its Decision names the content hash of each ruleset file it used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+import os
+import signal
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from eligibility._evaluate import Registry, default_rulesets_dir
+from eligibility._loader import iter_ruleset_files
+from eligibility.errors import EligibilityError, Problem, RulesetError
+from eligibility.service._settings import Settings
+
+T = TypeVar("T")
+log = logging.getLogger("eligibility.service")
+
+
+class Overloaded(EligibilityError):
+    """More cases are pending than the process admits."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One complete, validated set of rulesets and when it was loaded."""
+
+    registry: Registry
+    root: Path
+    fingerprint: str
+    """SHA-256 over every ruleset file's relative path and content hash."""
+    loaded_at: dt.datetime
+
+
+def _fingerprint(pairs: list[tuple[str, str]]) -> str:
+    text = "".join(f"{path}\0{digest}\n" for path, digest in sorted(pairs))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def files_fingerprint(root: Path) -> str:
+    """The fingerprint of the ruleset files on disk now (equal to a :class:`Loaded`'s when the
+    same files were loaded)."""
+    pairs = []
+    for path in iter_ruleset_files(root):
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:  # e.g. removed while the folder is being replaced
+            raise RulesetError([Problem(f"cannot read: {exc.strerror}", file=str(path))]) from None
+        pairs.append((path.relative_to(root).as_posix(), digest))
+    return _fingerprint(pairs)
+
+
+def load(settings: Settings) -> Loaded:
+    """Load and validate every ruleset; raise :class:`RulesetError` listing all problems."""
+    root = settings.rulesets or default_rulesets_dir()
+    registry = Registry.load(root, evaluator=settings.evaluator)
+    pairs = [(Path(r.path).relative_to(root).as_posix(), r.content_hash) for r in registry.rulesets]
+    return Loaded(registry, root, _fingerprint(pairs), dt.datetime.now(dt.UTC))
+
+
+class Runtime:
+    """What one service process owns: the current rulesets and the engine thread."""
+
+    def __init__(self, settings: Settings, loaded: Loaded) -> None:
+        self.settings = settings
+        self.loaded = loaded
+        self.pending = 0
+        """Cases admitted and not yet finished (queued or being evaluated)."""
+        self._executor: ThreadPoolExecutor | None = None
+        self._reload_lock = asyncio.Lock()
+
+    def _engine_thread(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="eligibility-engine")
+        return self._executor
+
+    async def run(self, work: Callable[[Registry], T], cases: int = 1) -> T:
+        """Run ``work`` on the current registry, admitted as ``cases`` pending cases."""
+        if self.pending + cases > self.settings.max_pending:
+            raise Overloaded(f"{self.pending} cases pending")
+        registry = self.loaded.registry  # read once: the whole request uses this version
+        self.pending += cases
+        if self.settings.evaluate_in == "loop":
+            try:
+                return work(registry)
+            finally:
+                self.pending -= cases
+        loop = asyncio.get_running_loop()
+
+        def finished(_: Future[T]) -> None:
+            # Counted down when the engine is done, even if the caller stopped waiting.
+            loop.call_soon_threadsafe(self._release, cases)
+
+        future = self._engine_thread().submit(work, registry)
+        future.add_done_callback(finished)
+        return await asyncio.wrap_future(future)
+
+    def _release(self, cases: int) -> None:
+        self.pending -= cases
+
+    async def reload(self, propagate: bool = False) -> bool:
+        """Load the rulesets again if their files changed; swap them in if all are valid.
+
+        Returns whether anything changed. Raises :class:`RulesetError` (and keeps the current
+        rulesets) if the files on disk are invalid. With several workers and ``propagate``, a
+        change also signals the parent process, which asks every worker to reload.
+        """
+        async with self._reload_lock:
+            loop = asyncio.get_running_loop()
+            root = self.loaded.root
+            on_disk = await loop.run_in_executor(None, files_fingerprint, root)
+            if on_disk == self.loaded.fingerprint:
+                return False
+            fresh = await loop.run_in_executor(None, load, self.settings)
+            if fresh.fingerprint == self.loaded.fingerprint:
+                return False
+            self.loaded = fresh
+            log.info("rulesets reloaded: fingerprint %s", fresh.fingerprint[:12])
+            hup = getattr(signal, "SIGHUP", None)  # POSIX only
+            if propagate and hup is not None and self.settings.supervisor_pid is not None:
+                os.kill(self.settings.supervisor_pid, hup)
+            return True
+
+    def close(self) -> None:
+        """Stop the engine thread after the evaluations already admitted."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
