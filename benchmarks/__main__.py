@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batch-cases", type=int, default=20_000)
     parser.add_argument("--memory-cases", type=int, default=1_000_000)
+    parser.add_argument("--http-requests", type=int, default=5_000, help="per HTTP row, at most")
     args = parser.parse_args(argv)
     chosen = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = sorted(set(chosen) - set(SECTIONS))
@@ -139,6 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         failed += decision_section(args.cases, args.seed, args.repeats)
     if "jurisdictions" in chosen:
         jurisdictions_section(args.jurisdiction_cases)
+    if "http" in chosen:
+        print()
+        print("## http")
+        sys.stdout.flush()
+        from benchmarks import http
+
+        failed += http.main(["--requests", str(args.http_requests), "--seconds", "10"])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print(f"peak memory of this process (max RSS): {peak:.1f} MiB")
