@@ -308,6 +308,9 @@ def batch(
         bool, typer.Option("--quiet", "-q", help="No summary and no progress bar.")
     ] = False,
     chunk_size: Annotated[int, typer.Option(help="Cases per task sent to a worker.")] = 128,
+    checkpoint_seconds: Annotated[
+        float, typer.Option(help="Seconds between checkpoints that --resume continues from.")
+    ] = 1.0,
     rulesets: RulesetsOption = None,
     evaluator: Annotated[
         Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
@@ -331,5 +334,6 @@ def batch(
         quiet=quiet,
         rulesets=rulesets,
         evaluator=evaluator.value,
+        checkpoint_seconds=checkpoint_seconds,
     )
     raise typer.Exit(run_batch(options))

@@ -27,7 +27,7 @@ import re
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -51,7 +51,9 @@ class Column:
 
 
 def _unwrap(annotation: Any) -> Any:
-    """``X | None`` → ``X``."""
+    """``X | None`` → ``X``; ``Annotated[X, …]`` → ``X``."""
+    if get_origin(annotation) is Annotated:
+        return _unwrap(get_args(annotation)[0])
     if get_origin(annotation) in (Union, types.UnionType):
         members = [a for a in get_args(annotation) if a is not type(None)]
         if len(members) == 1:
@@ -78,14 +80,14 @@ def _fields(model: type[BaseModel]) -> dict[str, Any]:
     return {(info.alias or name): info.annotation for name, info in model.model_fields.items()}
 
 
-def _unknown(name: str, done: str, model: type[BaseModel]) -> Problem:
-    allowed = [f"{done}{key}" for key in _fields(model)]
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-    return Problem(
-        "unknown column",
-        location=name,
-        hint=f"did you mean `{close[0]}`?" if close else None,
-    )
+def _unknown(name: str, part: str, model: type[BaseModel]) -> Problem:
+    close = difflib.get_close_matches(part, list(_fields(model)), n=1, cutoff=0.6)
+    hint = None
+    if close:
+        parts = name.split(".")
+        parts[parts.index(part)] = close[0]
+        hint = f"did you mean `{'.'.join(parts)}`?"
+    return Problem("unknown column", location=name, hint=hint)
 
 
 def column(name: str) -> Column:
@@ -93,15 +95,13 @@ def column(name: str) -> Column:
     parts = name.strip().split(".")
     model: type[BaseModel] = Case
     path: list[str | int] = []
-    done = ""
     i = 0
     while i < len(parts):
         part = parts[i]
         annotation = _fields(model).get(part)
         if annotation is None:
-            raise CaseError([_unknown(name, done, model)])
+            raise CaseError([_unknown(name, part, model)])
         path.append(part)
-        done += part + "."
         annotation = _unwrap(annotation)
         if get_origin(annotation) is dict:  # facts: the rest of the name is the fact's name
             rest = ".".join(parts[i + 1 :])
@@ -117,7 +117,6 @@ def column(name: str) -> Column:
                     [Problem(f"expected an item number after `{part}.`", location=name)]
                 )
             path.append(int(index))
-            done += index + "."
             annotation = _unwrap(get_args(annotation)[0])
             i += 1
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -128,7 +127,7 @@ def column(name: str) -> Column:
             continue
         kind = _leaf(annotation)
         if kind is None or i + 1 != len(parts):
-            raise CaseError([_unknown(name, done, model)])
+            raise CaseError([_unknown(name, parts[i + 1] if i + 1 < len(parts) else part, model)])
         return Column(name, tuple(path), kind)
     raise CaseError([Problem("empty column name", location=name)])  # pragma: no cover
 
@@ -294,12 +293,9 @@ def column_name(location: str) -> str:
 
 
 def _by_column(problem: Problem) -> Problem:
-    if problem.location is None:
-        return problem
     return Problem(
         problem.message,
-        file=problem.file,
-        location=column_name(problem.location),
+        location=column_name(problem.location) if problem.location else None,
         hint=problem.hint,
     )
 

@@ -64,13 +64,23 @@ class Reader:
                 stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
             )
             reader = csv.reader(self._text)
-            header = next(reader, None)
-            if header is None:
-                raise CaseError([Problem("the CSV file is empty: expected a header row")])
+            try:
+                header = next(reader, None)
+                if header is None:
+                    raise CaseError([Problem("the CSV file is empty: expected a header row")])
+                self.layout = CsvLayout.from_header(header)
+            except BaseException:
+                self.close()
+                raise
             self._line = reader.line_num
-            self.layout = CsvLayout.from_header(header)
             self._reader = reader
         self.offset = 0
+
+    def close(self) -> None:
+        """Let go of the input stream (the caller closes it)."""
+        if self._text is not None:
+            self._text.detach()
+            self._text = None
 
     def records(self) -> Iterator[tuple[int, Payload]]:
         """``(line, payload)`` for every record, in order; ``offset`` follows the input."""

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from eligibility._evaluate import EvaluatorName, Registry, default_rulesets_dir
+from eligibility._loader import iter_ruleset_files
 from eligibility.batch.output import ResumeError, Sink, write_atomic
 from eligibility.batch.progress import Progress
 from eligibility.batch.records import InputFormat, Reader, detect_format
@@ -57,6 +58,28 @@ class BatchOptions:
     """Print no summary (and no progress bar unless ``progress`` is true)."""
     rulesets: Path | None = None
     evaluator: EvaluatorName = "durable-rules"
+    checkpoint_seconds: float = 1.0
+    """How often what is written is made durable (fsync) and recorded for ``--resume``."""
+
+
+_loaded: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], Registry] = {}
+
+
+def load_registry(root: Path, evaluator: EvaluatorName) -> Registry:
+    """The rulesets under ``root``, loaded once per process while their files are unchanged.
+
+    A registry compiles each jurisdiction on first use; reusing it makes repeated batches in one
+    process (a service, a notebook, the tests) start at full speed.
+    """
+    files = tuple(
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in iter_ruleset_files(root)
+    )
+    key = (str(root.resolve()), evaluator, files)
+    if key not in _loaded:
+        if len(_loaded) >= 4:  # a few folders or evaluators at once; never unbounded
+            del _loaded[next(iter(_loaded))]
+        _loaded[key] = Registry.load(root, evaluator=evaluator)
+    return _loaded[key]
 
 
 def _say(text: str) -> None:
@@ -88,7 +111,7 @@ def run_batch(options: BatchOptions) -> int:
         return 2
     root = options.rulesets or default_rulesets_dir()
     try:
-        registry = Registry.load(root, evaluator=options.evaluator)
+        registry = load_registry(root, options.evaluator)
     except RulesetError as exc:
         _say(f"error: {len(exc.problems)} problem(s) in the rulesets")
         for p in exc.problems:
@@ -126,7 +149,27 @@ def _run(
             _say(f"  {source}:1: error: " + p.render().removeprefix("error: "))
         return 1
     try:
-        sink = Sink(options.output, _fingerprint(options, fmt, registry), options.resume)
+        return _screen_all(options, registry, root, fmt, source, stream, reader)
+    finally:
+        reader.close()
+
+
+def _screen_all(
+    options: BatchOptions,
+    registry: Registry,
+    root: Path,
+    fmt: InputFormat,
+    source: str,
+    stream: IO[bytes],
+    reader: Reader,
+) -> int:
+    try:
+        sink = Sink(
+            options.output,
+            _fingerprint(options, fmt, registry),
+            options.resume,
+            options.checkpoint_seconds,
+        )
     except ResumeError as exc:
         _say(f"error: {exc}")
         return 2
