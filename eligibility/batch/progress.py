@@ -21,8 +21,8 @@ class Progress:
         self._label = label
         self._bar: Any = None
         self._task: Any = None
-        self._start = time.monotonic()
-        self._records0 = 0
+        self._since: tuple[float, int] | None = None
+        """When the first lines of this run were written, and how many there were then."""
 
     def __enter__(self) -> Progress:
         if not self.enabled:
@@ -49,19 +49,21 @@ class Progress:
         self._task = self._bar.add_task(self._label, total=self._total, records=0, rate=0.0)
         return self
 
-    def start_at(self, records: int, offset: int) -> None:
+    def start_at(self, records: int) -> None:
         """A resumed run: begin from what the interrupted run already wrote."""
-        self._records0 = records
         if self._bar is not None:
-            self._bar.update(self._task, completed=offset, records=records)
-            self._bar.reset(self._task, completed=offset, records=records, rate=0.0)
+            self._bar.update(self._task, records=records)
 
     def update(self, records: int, offset: int) -> None:
         """``records`` written in all, the input read up to ``offset``."""
         if self._bar is None:
             return
-        elapsed = max(time.monotonic() - self._start, 1e-9)
-        rate = (records - self._records0) / elapsed
+        # The rate counts from the first lines written, so start-up does not drag it down.
+        now = time.monotonic()
+        if self._since is None:
+            self._since = (now, records)
+        since, first = self._since
+        rate = (records - first) / (now - since) if now > since else 0.0
         self._bar.update(self._task, completed=offset, records=records, rate=rate)
 
     def __exit__(

@@ -189,7 +189,7 @@ def _screen_all(
     )
     try:
         with Progress(show, total, Path(source).name) as bar:
-            bar.start_at(sink.records, 0)
+            bar.start_at(sink.records)
             for end, (blob, count, tally) in results:
                 sink.write(blob, count, tally)
                 bar.update(sink.records, end)

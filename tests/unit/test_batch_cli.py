@@ -193,6 +193,12 @@ def test_decisions_go_to_standard_output_by_default() -> None:
     ]
 
 
+def test_cases_can_come_from_standard_input() -> None:
+    result = CliRunner().invoke(app, ["batch", "-", "-q"], input=CASES.read_bytes())
+    assert 0 == result.exit_code
+    assert len(EXAMPLES) == len(result.stdout.splitlines())
+
+
 def test_the_progress_bar_is_off_in_a_pipe_unless_asked(tmp_path: Path) -> None:
     quiet = _batch(CASES, "-o", tmp_path / "a.jsonl", "-q")
     shown = _batch(CASES, "-o", tmp_path / "b.jsonl", "-q", "--progress")
