@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from eligibility._evaluate import EvaluatorName, Registry, default_rulesets_dir
 from eligibility.batch.flatten import CsvLayout
-from eligibility.batch.records import screen
+from eligibility.batch.records import error_record, screen
 from eligibility.batch.summary import Tally
 from eligibility.decision import Decision
 from eligibility.errors import CaseError
@@ -88,8 +88,6 @@ def screen_partition(
                     layouts[names] = exc
             found = layouts[names]
             if isinstance(found, CaseError):
-                from eligibility.batch.records import error_record
-
                 out.append(error_record(line, None, "case", found.problems))
                 continue
             layout = found

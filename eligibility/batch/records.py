@@ -17,7 +17,7 @@ from typing import IO, Any, Literal
 
 from eligibility._evaluate import Registry
 from eligibility.batch.flatten import CsvLayout
-from eligibility.case import parse_case_json
+from eligibility.case import parse_case, parse_case_json
 from eligibility.decision import Decision
 from eligibility.errors import (
     CaseError,
@@ -151,7 +151,13 @@ def _case_id(layout: CsvLayout | None, payload: Payload | Any) -> str | None:
             value = data.get("case_id") if isinstance(data, dict) else None
     except (ValueError, IndexError):
         return None
-    return value if isinstance(value, str) and value else None
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8 in a CSV cell
+        return None
+    return value
 
 
 def screen(
@@ -172,8 +178,6 @@ def screen(
                 raise CaseError([Problem("the row is not UTF-8 text")])
             case = layout.case(payload)
         elif isinstance(payload, dict):
-            from eligibility.case import parse_case
-
             case = parse_case(payload)
         elif isinstance(payload, bytes | str):
             if not payload.strip():
@@ -200,4 +204,6 @@ def output_line(result: dict[str, Any] | Decision) -> bytes:
     """One output line: the decision (same content as ``Decision.to_json``) or the error record."""
     if isinstance(result, Decision):
         return result.model_dump_json().encode() + b"\n"
-    return json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+    # A message can only quote what the case said; never let an odd character lose the line.
+    return text.encode("utf-8", "replace") + b"\n"

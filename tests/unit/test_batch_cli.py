@@ -136,6 +136,18 @@ def test_a_csv_row_error_names_the_column_and_the_file_line(tmp_path: Path) -> N
     assert "consent: expected true or false" == second["error"]["message"]
 
 
+def test_csv_rows_that_are_not_text_or_empty_are_error_records(tmp_path: Path) -> None:
+    source = tmp_path / "cases.csv"
+    source.write_bytes(b"case_id,jurisdiction\nb\xff,US-CA\n\nc,XX\n")
+    out = tmp_path / "out.jsonl"
+    assert 1 == _batch(source, "-o", out, "-q").exit_code
+    assert [
+        (2, None, "the row is not UTF-8 text"),
+        (3, None, "empty row: expected a case"),
+        (4, "c", "jurisdiction: unknown jurisdiction 'XX' (hint: known jurisdictions: AU-NSW, CA, CA-BC, DE, GB-ENG, PH, PT, US, US-CA, US-NY)"),
+    ] == [(r["line"], r["case_id"], r["error"]["message"]) for r in _lines(out)]  # fmt: skip
+
+
 def test_an_unknown_csv_column_stops_before_anything_is_written(tmp_path: Path) -> None:
     source = tmp_path / "cases.csv"
     source.write_text("case_id,jurisdiction,chrges.0.statute\na,US-CA,HSC 11350\n")
