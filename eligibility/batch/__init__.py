@@ -2,7 +2,8 @@
 
 ``eligibility batch`` drives :func:`run_batch`; the modules split the job by concept:
 
-* :mod:`~eligibility.batch.flatten` — the CSV convention (dotted columns) both ways;
+* :mod:`~eligibility.batch.flatten` — the CSV convention (dotted columns) both ways, with
+  :mod:`~eligibility.batch.columns` resolving a header and typing its cells;
 * :mod:`~eligibility.batch.records` — numbered input records, one record → one output line;
 * :mod:`~eligibility.batch.workers` — worker processes, bounded and in order;
 * :mod:`~eligibility.batch.output` — the ``.partial`` file, checkpoints, resume, atomic rename;
