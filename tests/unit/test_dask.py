@@ -55,7 +55,7 @@ def test_a_local_cluster_gives_the_batch_output_item_for_item(tmp_path: Path) ->
 
     with (
         LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
         ) as cluster,
         Client(cluster),
     ):
