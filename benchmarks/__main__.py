@@ -1,72 +1,62 @@
-"""``python -m benchmarks``: cases per second and per-case latency, side by side, in one run.
+"""``python -m benchmarks``: every performance figure of docs/performance.md, side by side, in one run.
 
-Rows (same generated California cases for every row):
+Sections (``--sections``, default all):
 
-* engine (durable-rules), Case → Decision with full reasoning — the product path;
-* reference evaluator, Case → Decision — the test oracle;
-* engine core: normalise + durable-rules criterion verdicts, no Decision assembly;
-* end to end: JSON text in → Decision JSON text out, through the engine;
-* plain Python: the same rules hand-written, outcomes only — the floor.
+* ``decision`` — the same generated California cases through: the plain-Python floor; the peers
+  a user would pick instead (zen-engine 0.37.1, json-logic; outcomes only, optional `.[bench]`
+  extra); the engine core (normalise + durable-rules verdicts); the reference evaluator and the
+  engine to a Decision; and end to end, JSON text in → Decision JSON out. Rows are interleaved
+  over ``--repeats`` passes; medians with [min–max]. CPU µs per case is the steadiest column on
+  a shared machine.
+* ``jurisdictions`` — the second corpus: every jurisdiction's golden cases, end to end.
+* ``batch`` — ``eligibility batch`` on JSON Lines with 1 and 2 worker processes.
+* ``http`` — ``eligibility serve`` under 1, 16 and 64 concurrent clients (loopback).
+* ``memory`` — peak RSS sampled over a long batch run (``--memory-cases``, default 1,000,000).
 
-Before timing, every row's outcomes are compared case by case; a disagreement is reported and
-makes the command exit 1. Peak memory (max RSS) is printed at the end.
+Before timing, every decision row is compared case by case with the others; a disagreement is
+reported and makes the command exit 1.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
+import os
 import platform
 import resource
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks import jurisdictions, peers
 from benchmarks.ca_cases import generate
 from benchmarks.ca_plain import decide
 from eligibility import Registry, parse_case, parse_case_json
 
-
-def _time(fn: Callable[[Any], Any], inputs: list[Any], warmup: int) -> tuple[float, list[float]]:
-    for item in inputs[:warmup]:
-        fn(item)
-    gc.collect()
-    latencies = []
-    perf = time.perf_counter_ns
-    start = perf()
-    for item in inputs:
-        t0 = perf()
-        fn(item)
-        latencies.append((perf() - t0) / 1000)
-    total = (perf() - start) / 1e9
-    return total, latencies
+SECTIONS = ("decision", "jurisdictions", "batch", "http", "memory")
 
 
-def _row(name: str, total: float, lat: list[float], base: float | None) -> str:
-    q = statistics.quantiles(lat, n=100)
-    rate = len(lat) / total
-    ratio = f"{base / rate:8.1f}×" if base else "     1.0×"
-    return f"{name:44} {rate:10,.0f} {q[49]:9.1f} {q[98]:9.1f} {ratio}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+def _machine() -> str:
+    cpu = "cpu"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"python {platform.python_version()} on {platform.machine()}, {cpu}, "
+        f"{os.cpu_count()} core(s); load average {os.getloadavg()[0]:.1f} at start"
     )
-    parser.add_argument(
-        "--cases", type=int, default=10_000, help="number of generated cases (default 10,000)"
-    )
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
 
-    raw = generate(args.cases, args.seed)
+
+def decision_section(n: int, seed: int, repeats: int) -> int:
+    """The core comparison; returns the number of disagreements."""
+    raw = generate(n, seed)
     texts = [json.dumps(c) for c in raw]
     cases = [parse_case(c) for c in raw]
     engine = Registry.load(evaluator="durable-rules")
     oracle = Registry.load(evaluator="reference")
+    peer_list = peers.peer_rows()
 
     # Agreement first: a fast wrong answer is not a result.
     disagreements = 0
@@ -75,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         by_oracle = {m.id: m.outcome for m in oracle.evaluate(case).measures}
         if not (by_engine == by_oracle == decide(data)):
             disagreements += 1
+    wrong = {p.name: peers.count_disagreements(p, raw) for p in peer_list}
+    disagreements += sum(wrong.values())
 
     ruleset = engine.by_jurisdiction["us-ca"]["us-ca-drug-diversion"][0]
     normaliser = engine._normalisers[id(ruleset)]
@@ -85,38 +77,72 @@ def main(argv: list[str] | None = None) -> int:
         key, params = ruleset.snapshot(case.offense_date)
         return core_engine.verdicts(ruleset, key, params, facts)
 
-    warm = min(500, len(cases))
-    rows: list[tuple[str, Callable[[Any], Any], list[Any]]] = [
-        ("plain Python, outcomes only (floor)", decide, raw),
-        ("engine core: normalise + durable verdicts", core, cases),
-        ("reference evaluator, Case → Decision", oracle.evaluate, cases),
-        ("engine (durable-rules), Case → Decision", engine.evaluate, cases),
+    def by_index(fn: Callable[[Any], Any], inputs: list[Any]) -> Callable[[int], Any]:
+        return lambda i: fn(inputs[i])
+
+    rows: list[tuple[str, Callable[[int], Any]]] = [
+        ("plain Python, outcomes only (floor)", by_index(decide, raw)),
+        *((name, by_index(fn, raw)) for name, fn in peers.timed_rows(peer_list)),
+        ("engine core: normalise + durable verdicts", by_index(core, cases)),
+        ("reference evaluator, Case → Decision", by_index(oracle.evaluate, cases)),
+        ("engine (durable-rules), Case → Decision", by_index(engine.evaluate, cases)),
         (
             "end to end: JSON in → Decision JSON out",
-            lambda t: engine.evaluate(parse_case_json(t)).to_json(),
-            texts,
+            by_index(lambda t: engine.evaluate(parse_case_json(t)).to_json(), texts),
         ),
     ]
     print(
-        f"eligibility benchmark — {len(cases):,} generated US-CA cases (seed {args.seed}), 3 measures, 27 criteria"
+        f"## decision — {n:,} generated US-CA cases (seed {seed}), 3 measures, 27 criteria; "
+        f"{repeats} interleaved passes in one process, median [min–max]"
     )
-    print(
-        f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}; "
-        f"one process, one thread"
-    )
+    runs = peers.measure(rows, list(range(n)), repeats)
+    peers.report(runs, {name.removeprefix("prep + "): w for name, w in wrong.items()})
+    print(f"outcome disagreements (engine vs reference vs floor vs peers): {disagreements}")
+    return disagreements
+
+
+def jurisdictions_section(min_cases: int) -> None:
     print()
-    print(f"{'variant':44} {'cases/s':>10} {'p50 µs':>9} {'p99 µs':>9} {'vs floor':>9}")
-    base = None
-    for name, fn, inputs in rows:
-        total, lat = _time(fn, inputs, warm)
-        if base is None:
-            base = len(lat) / total
-        print(_row(name, total, lat, None if name.startswith("plain") else base))
+    print(
+        f"## jurisdictions — every golden case, JSON in → Decision JSON out, each jurisdiction's "
+        f"cases cycled to ≥ {min_cases:,}"
+    )
+    print(f"{'jurisdiction':14} {'golden':>7} {'cases/s':>10} {'p50 µs':>10} {'p99 µs':>10}")
+    for code, count, rate, p50, p99 in jurisdictions.run(Registry.load(), min_cases):
+        print(f"{code:14} {count:7} {rate:10,.0f} {p50:10.1f} {p99:10.1f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--sections", default=",".join(SECTIONS), help="comma-separated")
+    parser.add_argument("--cases", type=int, default=10_000, help="decision corpus size")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved passes per row")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--jurisdiction-cases", type=int, default=2_000, help="cases per jurisdiction"
+    )
+    parser.add_argument("--batch-cases", type=int, default=20_000)
+    parser.add_argument("--memory-cases", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.sections.split(",") if s.strip()]
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+
+    print("# eligibility benchmark")
+    print(_machine())
+    print()
+    failed = 0
+    if "decision" in chosen:
+        failed += decision_section(args.cases, args.seed, args.repeats)
+    if "jurisdictions" in chosen:
+        jurisdictions_section(args.jurisdiction_cases)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
-    print(f"outcome disagreements (engine vs reference vs plain): {disagreements}")
-    print(f"peak memory (max RSS): {peak:.1f} MiB")
-    return 1 if disagreements else 0
+    print(f"peak memory of this process (max RSS): {peak:.1f} MiB")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

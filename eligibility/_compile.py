@@ -55,6 +55,10 @@ MAX_ITEM_EXPRESSIONS = 24
 (expression limit) on long item predicates, e.g. a `not in` over dozens of codes."""
 
 
+LIFT_MEMBERSHIP = 4
+"""An item's ``in``/``not in`` over at least this many values becomes a derived field."""
+
+
 def _leaves(conds: Any) -> int:
     if isinstance(conds, list):
         return sum(_leaves(c) for c in conds)
@@ -203,6 +207,9 @@ class Plan:
     witnesses, which only matter when a list item or a field a quantifier reads is unknown."""
     quantified_case_fields: set[str] = field(default_factory=set)
     """Case-level fields read inside quantifier bodies."""
+    membership: dict[str, tuple[str, frozenset[Any], bool]] = field(default_factory=dict)
+    """Derived item field → (item field, values, negated) for lifted ``in`` tests, computed
+    with a set lookup (the reference evaluator's semantics: unknown field → unknown)."""
 
     def layout(self) -> tuple[Any, ...]:
         """What `encode_case` writes; two plans with the same layout read the same fact."""
@@ -241,8 +248,13 @@ class Plan:
             for i, item in enumerate(items):
                 row = {f: encode(item[f]) for f in item_fields if f in item}
                 for dname, (var, term) in derived.items():
-                    assert ev is not None
-                    value = ev.value(term, {var: Bound(list_name, i, item)})
+                    spec = self.membership.get(dname)
+                    if spec is not None:
+                        raw = item.get(spec[0])
+                        value = None if raw is None else (raw in spec[1]) != spec[2]
+                    else:
+                        assert ev is not None
+                        value = ev.value(term, {var: Bound(list_name, i, item)})
                     if value is not None:
                         row[dname] = encode(value)
                 encoded.append(row)
@@ -406,6 +418,15 @@ class Compiler:
                 raise CompileError("`in` needs a list of values on its right")
             if left.kind == "lit":
                 return ("const", (left.value in right.value) != node.negated)
+            if left.kind == "item" and len(right.value) >= LIFT_MEMBERSHIP:
+                # durable-rules has no set operator: `in` spells one comparison per value, for
+                # every item and every witness rule — the largest cost of an evaluation. A long
+                # membership test on an item is computed once per item instead.
+                lifted = self.lifted_bool(node, scope)
+                if isinstance(node.left, E.Attr):  # a plain field: a set lookup when encoding
+                    values = frozenset(right.value)
+                    self.plan.membership[lifted.left.value] = (left.value, values, node.negated)
+                return lifted
             return Literal("notin" if node.negated else "in", left, right)
         if isinstance(node, (E.Quant, E.Count, E.Call, E.Arith)):
             return self.lifted_bool(node, scope)

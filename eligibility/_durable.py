@@ -15,6 +15,7 @@ import contextlib
 import itertools
 import json
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as _dre
@@ -44,10 +45,13 @@ def fnv1a_32(text: str) -> int:
     return h
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
     # One serialiser for rules and facts: durable does not decode \\u escapes, so the two must
     # spell every string identically.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _check_field_names(plan: Plan) -> None:
@@ -71,6 +75,86 @@ def _check_field_names(plan: Plan) -> None:
             )
 
 
+@dataclass(frozen=True)
+class _Handle:
+    """One durable-rules handle and the part of the case document its rules can read."""
+
+    handle: int
+    fields: frozenset[str]
+    """Top-level fields named anywhere in its rules (``t`` and ``sid`` always)."""
+    items: dict[str, frozenset[str]]
+    """Per list field (``c_<list>``): the item fields named in its rules."""
+    needs: str | None
+    """A list field every rule but the sentinel requires to be non-empty: when the case's list
+    is empty or absent, only the sentinel can fire, so the handle is not asked."""
+
+    def document(self, fact: dict[str, Any], parts: dict[tuple[str, Any], str]) -> str:
+        """The case document trimmed to what these rules read. durable-rules' cost grows with
+        the size of the document, for every rule; a field no rule names cannot change a match.
+        ``parts`` holds the JSON of each (field, trimming) already written for this case, so
+        handles reading the same field share its serialisation."""
+        pieces = []
+        for name, value in fact.items():
+            if name not in self.fields:
+                continue
+            wanted = self.items.get(name)
+            piece = parts.get((name, wanted))
+            if piece is None:
+                if wanted is not None and value:
+                    value = [{k: v for k, v in row.items() if k in wanted} for row in value]
+                piece = parts[(name, wanted)] = _dumps(name) + ":" + _dumps(value)
+            pieces.append(piece)
+        return "{" + ",".join(pieces) + "}"
+
+
+def _needs(rule: Any) -> str | None:
+    """The list field ``rule`` needs non-empty (``$iany`` over it, or ``n_<list> > 0``), if any."""
+    try:
+        (pattern,) = rule["all"]
+        conds = pattern["m"]["$and"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    for cond in conds:
+        if isinstance(cond, dict) and len(cond) == 1:
+            ((op, arg),) = cond.items()
+            if op == "$iany" and isinstance(arg, dict) and len(arg) == 1:
+                return str(next(iter(arg)))
+            if op == "$gt" and isinstance(arg, dict) and len(arg) == 1:
+                ((name, bound),) = arg.items()
+                if name.startswith("n_") and bound == 0:
+                    return "c_" + str(name)[2:]
+    return None
+
+
+def _group(plan: Plan, names: list[str]) -> list[list[str]]:
+    """Rules in handles of at most RULES_PER_HANDLE, rules needing the same list together (so a
+    case with an empty list skips their handles, and each handle reads a smaller document)."""
+    by_need: dict[str, list[str]] = {}
+    for name in names:
+        by_need.setdefault(_needs(plan.rules[name]) or "", []).append(name)
+    chunks = []
+    for need in sorted(by_need):
+        group = by_need[need]
+        chunks += [group[i : i + RULES_PER_HANDLE] for i in range(0, len(group), RULES_PER_HANDLE)]
+    return chunks or [[]]
+
+
+def _reads(plan: Plan, rules: dict[str, Any], handle: int) -> _Handle:
+    text = _dumps(rules)
+    top = {"t", "sid", *plan.case_fields, *plan.derived_case}
+    for list_name in plan.list_fields:
+        top |= {"c_" + list_name, "n_" + list_name}
+    fields = frozenset(n for n in top if f'"{n}"' in text) | {"t", "sid"}
+    items = {}
+    for list_name, own in plan.list_fields.items():
+        if "c_" + list_name in fields:
+            wanted = {*own, *plan.derived_item.get(list_name, {})}
+            items["c_" + list_name] = frozenset(f for f in wanted if f'"$i.{f}"' in text)
+    needs = {_needs(rule) for name, rule in rules.items() if name != "s"}
+    need = needs.pop() if len(needs) == 1 else None
+    return _Handle(handle, fields, items, need)
+
+
 class DurableRuleset:
     """One compiled ruleset loaded into durable-rules (over one or more handles)."""
 
@@ -82,46 +166,68 @@ class DurableRuleset:
         self.plan = plan
         self._lock = threading.Lock()
         sentinel = plan.rules["s"]
-        names = [n for n in plan.rules if n != "s"]
-        chunks = [names[i : i + RULES_PER_HANDLE] for i in range(0, len(names), RULES_PER_HANDLE)]
-        self._handles: list[int] = []
+        # Rules with the same condition (one witness serving several atoms, or the "true" and
+        # "not false" witnesses of a two-valued plan) are loaded once; the others are aliases.
+        first: dict[str, str] = {}
+        self._aliases: dict[str, list[str]] = {}
+        names = []
+        for name, rule in plan.rules.items():
+            if name == "s":
+                continue
+            same = first.setdefault(json.dumps(rule, sort_keys=True), name)
+            if same == name:
+                names.append(name)
+            else:
+                self._aliases.setdefault(same, []).append(name)
+        self._handles: list[_Handle] = []
         self._sessions: set[int] = set()
         """Handles whose slot session exists and has run an action (safe to delete)."""
         self._unsafe: set[int] = set()
         """Handles holding a session that never ran an action (never deleted)."""
         try:
-            for chunk in chunks or [[]]:
+            for chunk in _group(plan, names):
                 rules = {"s": sentinel, **{n: plan.rules[n] for n in chunk}}
                 # A fresh name per handle: durable keeps no global registry at this level, but
                 # unique names keep its error messages unambiguous across reloads.
-                self._handles.append(_create(f"{label}#{next(_names)}", _dumps(rules)))
+                handle = _create(f"{label}#{next(_names)}", _dumps(rules))
+                self._handles.append(_reads(plan, rules, handle))
         except Exception as exc:  # the binding raises its own error type with a numeric code
             self.close()
             raise EngineError(f"durable-rules rejected the compiled ruleset: {exc}") from None
 
+    @property
+    def handles(self) -> int:
+        """How many durable-rules handles the ruleset spans."""
+        return len(self._handles)
+
     def fired(self, fact: dict[str, Any]) -> set[str]:
         """Assert ``fact`` into the slot, collect the names of the rules that fired, clean up."""
-        doc = _dumps({**fact, "sid": _SLOT})
-        names: set[str] = set()
+        fact = {**fact, "sid": _SLOT}
+        names: set[str] = {"s"}
+        parts: dict[tuple[str, Any], str] = {}
         with self._lock:
-            for handle in self._handles:
-                got = _fire(handle, doc)
+            for h in self._handles:
+                if h.needs is not None and not fact.get(h.needs):
+                    continue  # every rule here needs a non-empty list the case does not have
+                got = _fire(h.handle, h.document(fact, parts))
                 if "s" not in got:
                     # The slot's session now exists without having run an action: deleting it,
                     # or the ruleset holding it, frees uninitialised memory (a segfault), so
                     # this handle is never deleted.
-                    self._unsafe.add(handle)
+                    self._unsafe.add(h.handle)
                     raise EngineError(
                         "the sentinel rule did not fire: durable-rules did not see the case"
                     )
-                self._sessions.add(handle)
+                self._sessions.add(h.handle)
                 names |= got
+        for name in [n for n in names if n in self._aliases]:
+            names.update(self._aliases[name])
         return names
 
     def close(self) -> None:
         """Free the handles (their slots are empty between cases)."""
         with self._lock:
-            handles, self._handles = self._handles, []
+            handles, self._handles = [h.handle for h in self._handles], []
             for handle in handles:
                 if handle in self._unsafe:
                     continue  # leaked on purpose; see `fired`

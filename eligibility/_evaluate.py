@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
+
+from pydantic import BaseModel
 
 from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
 from eligibility._facts import Facts, Normaliser
@@ -86,6 +88,8 @@ _ITEM_PATH = {
     "quantity_units": "quantity",
     "custody_days": "custody",
 }
+_M = TypeVar("_M", bound=BaseModel)
+
 _RANK = {"entitled": 4, "eligible": 3, "undetermined": 2, "ineligible": 1, "not_applicable": 0}
 
 
@@ -499,12 +503,58 @@ class _Collector:
         ]
 
 
+_set = object.__setattr__
+
+
+def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
+    """An instance of a Decision model from values this module built from checked rulesets,
+    without re-validating them: what ``model_construct`` does, minus its per-field bookkeeping
+    (which was the single largest cost of a decision). ``values`` must name every field; the
+    property tests re-validate whole decisions against the model."""
+    model = cls.__new__(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(values))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+_citations: dict[Cite, CitationOut] = {}
+
+
 def _cite(c: Cite) -> CitationOut:
-    # model_construct skips re-validating values built here from checked rulesets (it is the
-    # single largest cost of a decision otherwise); the Decision itself is still validated.
-    return CitationOut.model_construct(
-        source=c.source, title=c.title, pinpoint=c.pinpoint, url=c.url, kind=c.kind
-    )
+    # One frozen citation object per cited provision, shared by every decision that cites it.
+    out = _citations.get(c)
+    if out is None:
+        out = _citations.setdefault(
+            c,
+            _trusted(
+                CitationOut,
+                {
+                    "source": c.source,
+                    "title": c.title,
+                    "pinpoint": c.pinpoint,
+                    "url": c.url,
+                    "kind": c.kind,
+                },
+            ),
+        )
+    return out
+
+
+_FACT_READS_MAX = 65_536
+_fact_reads: dict[tuple[str, type, Any], FactRead] = {}
+
+
+def _fact_read(name: str, value: Any) -> FactRead:
+    # Keyed by type too: 1 == True in a dict. Bounded: cleared when full.
+    key = (name, type(value), value)
+    out = _fact_reads.get(key)
+    if out is None:
+        if len(_fact_reads) >= _FACT_READS_MAX:
+            _fact_reads.clear()
+        out = _fact_reads[key] = _trusted(FactRead, {"fact": name, "value": _out(value)})
+    return out
 
 
 def _out(value: Any) -> str | int | float | bool | None:
@@ -524,19 +574,27 @@ def _status(v: bool | None) -> Literal["met", "not_met", "unknown"]:
 
 
 def _criterion(
-    c: CriterionDef, verdicts: Mapping[str, bool | None], ev: Evaluator
+    c: CriterionDef,
+    verdicts: Mapping[str, bool | None],
+    ev: Evaluator,
+    reads: dict[tuple[Any, ...], list[FactRead]],
 ) -> CriterionResult:
-    return CriterionResult.model_construct(
-        id=c.id,
-        role=cast(Role, c.role),  # the loader sets one of the four roles
-        status=_status(verdicts[c.key]),
-        text=c.text,
-        citation=_cite(c.cite),
-        facts=[
-            FactRead.model_construct(fact=k, value=_out(v))
-            for k, v in sorted(ev.reads(c.read_names, dict(c.read_lists)).items())
-        ],
-        unless=[_criterion(u, verdicts, ev) for u in c.unless],
+    key = (c.read_names, c.read_lists)
+    facts = reads.get(key)
+    if facts is None:  # criteria reading the same facts share one list per case
+        read = ev.reads(c.read_names, dict(c.read_lists))
+        facts = reads[key] = [_fact_read(k, read[k]) for k in sorted(read)]
+    return _trusted(
+        CriterionResult,
+        {
+            "id": c.id,
+            "role": cast(Role, c.role),  # the loader sets one of the four roles
+            "status": _status(verdicts[c.key]),
+            "text": c.text,
+            "citation": _cite(c.cite),
+            "facts": facts,
+            "unless": [_criterion(u, verdicts, ev, reads) for u in c.unless],
+        },
     )
 
 
@@ -577,8 +635,9 @@ def _result(
         reason = f"Not in force on {day} ({governing.basis.replace('_', ' ')}); in force {measure.in_force.render()}."
         criteria: list[CriterionResult] = []
     else:
+        reads: dict[tuple[Any, ...], list[FactRead]] = {}
         criteria = [
-            _criterion(c, verdicts, ev)
+            _criterion(c, verdicts, ev, reads)
             for c in (*measure.applies_to, *measure.requires, *measure.excluded_if)
         ]
         reason = _reason(measure, verdict, verdicts)

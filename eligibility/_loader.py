@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from eligibility import _expr as E
 from eligibility import ruleset_schema as S
+from eligibility._invariants import build_invariants
 from eligibility._model import (
     Cite,
     CriterionDef,
@@ -179,6 +180,9 @@ class _Builder:
                     "the ruleset lists no measures",
                     "or declare `alternatives: none`",
                 )
+        invariants = build_invariants(
+            m.invariants, measures, facts, self.cite, self.error, self._line
+        )
         return Ruleset(
             id=m.id,
             jurisdiction=m.jurisdiction,
@@ -201,9 +205,14 @@ class _Builder:
             content_hash=self.hash,
             path=self.loaded.file,
             applies_in_subdivisions=m.applies_in_subdivisions,
+            invariants=invariants,
         )
 
     # -- pieces ---------------------------------------------------------------------------
+
+    def _line(self, path: YamlPath) -> int | None:
+        mark = self.loaded.mark(path)
+        return mark.line if mark else None
 
     def cite(self, c: S.Citation, path: YamlPath) -> Cite:
         src = self.sources.get(c.source)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eligibility import _expr as E
 from eligibility._statutes import StatuteTable
 from eligibility._types import Scalar, Type
+
+if TYPE_CHECKING:  # _invariants builds on this module's classes
+    from eligibility._invariants import InvariantDef
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,8 @@ class Ruleset:
     content_hash: str
     path: str
     applies_in_subdivisions: bool = False
+    invariants: tuple[InvariantDef, ...] = ()
+    """Properties the author declares the encoded law has (checked by ``eligibility explore``)."""
 
     def criteria(self) -> tuple[CriterionDef, ...]:
         """Every criterion of every measure."""

@@ -67,6 +67,10 @@ def _parse(upper: str, families: Mapping[str, str]) -> Citation | None:
     return None
 
 
+_SEEN_MAX = 16_384
+"""Recorded spellings remembered per table (parsing one costs tens of microseconds)."""
+
+
 class StatuteTable:
     """Looks up canonical offence codes for recorded citations."""
 
@@ -80,6 +84,7 @@ class StatuteTable:
         self.by_alias: dict[str, str] = {}
         self.by_citation: dict[Citation, str] = {}
         self.codes: list[str] = []
+        self._seen: dict[str, str | None] = {}
         for code, aliases in codes:
             self.codes.append(code)
             for alias in [code, *aliases]:
@@ -90,6 +95,17 @@ class StatuteTable:
 
     def lookup(self, recorded: str) -> str | None:
         """Return the canonical code for ``recorded``, or ``None`` if the table lacks it."""
+        try:
+            return self._seen[recorded]
+        except KeyError:
+            pass
+        code = self._lookup(recorded)
+        if len(self._seen) >= _SEEN_MAX:  # bounded: a stream of odd spellings cannot grow it
+            self._seen.clear()
+        self._seen[recorded] = code
+        return code
+
+    def _lookup(self, recorded: str) -> str | None:
         code = self.by_alias.get(squash(recorded))
         if code is not None:
             return code

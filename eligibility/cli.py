@@ -5,11 +5,19 @@ Exit codes:
 ====  ==================================================================================
 0     the case was screened (whatever the outcomes)
 1     the case input is wrong: malformed JSON, wrong types, unknown jurisdiction,
-      unknown statute or fact, unreadable file
+      unknown statute or fact, unreadable file (``eligibility docs --check``: the
+      reference pages are stale)
 2     the command line is wrong (unknown option, missing argument)
 3     a ruleset is invalid (every problem is listed)
 4     the engine failed; the case was not decided (a bug: please report it)
 ====  ==================================================================================
+
+``eligibility lint`` has its own meaning of 1: it found at least one error in the rulesets or
+golden files it checked (0: none, perhaps warnings; 2: the command line is wrong).
+
+``eligibility test`` exits 1 when a golden case fails; ``eligibility explore`` exits 1 when it
+finds an unreachable outcome, an outcome that contradicts its criteria or a broken invariant, and
+2 when Hypothesis (``pip install 'eligibility[authoring]'``) is not installed.
 
 No traceback is printed for these; set ``ELIGIBILITY_DEBUG=1`` to see one for exit code 4.
 """
@@ -188,7 +196,10 @@ def run_golden(
                 failed += 1
                 typer.echo(f"FAIL {golden.name}  ({file}:{golden.line})")
                 for diff in diffs:
-                    typer.echo(f"     - {diff}")
+                    first, *rest = diff.split("\n")
+                    typer.echo(f"     - {first}")
+                    for line in rest:
+                        typer.echo(f"       {line}")
             else:
                 passed += 1
                 typer.echo(f"ok   {golden.name}")
@@ -261,24 +272,133 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ru
     typer.echo(json.dumps(schema_for(kind.value), indent=2, ensure_ascii=False))
 
 
-def main() -> None:
-    """Console entry point: run the app and turn unexpected failures into exit code 4."""
+@app.command("lint")
+def lint_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Ruleset files, golden case files or folders (default: the rulesets folder).",
+            exists=True,
+        ),
+    ] = None,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people, json for editors and CI.")
+    ] = Format.text,
+    rulesets: RulesetsOption = None,
+) -> None:
+    """Check rulesets and golden cases without running them; exit 1 on errors, 0 otherwise."""
+    from eligibility.lint import exit_code, lint
+
+    report = lint(paths or [], rulesets)
+    typer.echo(report.to_json() if format is Format.json else report.render_text(), nl=False)
+    raise typer.Exit(exit_code(report))
+
+
+@app.command()
+def docs(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write the pages to. Default: docs/reference.", file_okay=False
+        ),
+    ] = None,
+    rulesets: RulesetsOption = None,
+    check_only: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 if the pages in the folder are stale."),
+    ] = False,
+) -> None:
+    """Render every ruleset as a Markdown page for legal review, with an index and a
+    comparison across jurisdictions. With --check, exit 1 if the pages are stale."""
+    from eligibility.docgen import (
+        DEFAULT_OUT,
+        compare_reference,
+        render_reference,
+        write_reference,
+    )
+
+    folder = out or DEFAULT_OUT
+    if rulesets is None and not os.environ.get("ELIGIBILITY_RULESETS"):
+        # Run from a source checkout, the pages describe (and link to) its own rulesets, not
+        # the copy an installed wheel carries.
+        rulesets = Path("rulesets") if Path("rulesets").is_dir() else default_rulesets_dir()
     try:
-        app()
-    except EligibilityError as exc:  # pragma: no cover - every command catches its own
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ENGINE)
-    except (KeyboardInterrupt, BrokenPipeError):  # pragma: no cover - interactive
-        sys.exit(130)
-    except Exception as exc:  # pragma: no cover - a bug; never show users a traceback
-        if os.environ.get("ELIGIBILITY_DEBUG"):
+        pages = render_reference(rulesets or default_rulesets_dir(), folder)
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
+    if check_only:
+        staleness = compare_reference(folder, pages)
+        if staleness:
+            typer.echo(f"{folder} is stale: run `eligibility docs` to regenerate it", err=True)
+            for line in staleness.describe():
+                typer.echo(f"  {line}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{folder}: {len(pages)} page(s) up to date")
+        return
+    try:
+        changed = write_reference(folder, pages)
+    except OSError as exc:
+        _fail(
+            EXIT_USAGE,
+            [Problem(f"cannot write the pages: {exc.strerror}", file=str(exc.filename or folder))],
+            "cannot write to the output folder",
+        )
+    updated = len(changed.stale) + len(changed.missing)
+    typer.echo(f"{folder}: {len(pages)} page(s), {updated} written, {len(changed.extra)} removed")
+
+
+@app.command()
+def explore(
+    ruleset: Annotated[
+        str,
+        typer.Argument(
+            help="A ruleset file, a jurisdiction's folder, or the id of a ruleset in --rulesets."
+        ),
+    ],
+    rulesets: RulesetsOption = None,
+    max_examples: Annotated[
+        int, typer.Option("--max-examples", min=1, help="Cases to try per search.")
+    ] = 200,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the search; the same seed finds the same cases.")
+    ] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            file_okay=False,
+            help="Write every example and counterexample as a case file here.",
+        ),
+    ] = None,
+    evaluator: Annotated[
+        Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
+    ] = Evaluator.durable,
+) -> None:
+    """Search for cases that break a ruleset: unreachable outcomes, outcomes that contradict
+    their criteria, declared invariants. Exit 0 when none is found, 1 when one is."""
+    try:
+        from eligibility.explore.command import echo, explore, render, select
+    except ModuleNotFoundError as exc:  # Hypothesis is an optional dependency
+        if exc.name != "hypothesis":
             raise
         typer.echo(
-            f"error: internal error ({type(exc).__name__}); please report it. "
-            "Set ELIGIBILITY_DEBUG=1 for details.",
+            "error: `eligibility explore` needs Hypothesis: pip install 'eligibility[authoring]'",
             err=True,
         )
-        sys.exit(EXIT_ENGINE)
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        chosen = select(ruleset, rulesets or default_rulesets_dir())
+        report = explore(chosen, evaluator.value, max_examples, seed)
+    except LookupError as exc:
+        typer.echo(f"error: {exc.args[0]}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the ruleset")
+    except EngineError as exc:
+        _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed while exploring")
+    echo(render(report, out))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -337,3 +457,23 @@ def batch(
         checkpoint_seconds=checkpoint_seconds,
     )
     raise typer.Exit(run_batch(options))
+
+
+def main() -> None:
+    """Console entry point: run the app and turn unexpected failures into exit code 4."""
+    try:
+        app()
+    except EligibilityError as exc:  # pragma: no cover - every command catches its own
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ENGINE)
+    except (KeyboardInterrupt, BrokenPipeError):  # pragma: no cover - interactive
+        sys.exit(130)
+    except Exception as exc:  # pragma: no cover - a bug; never show users a traceback
+        if os.environ.get("ELIGIBILITY_DEBUG"):
+            raise
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}); please report it. "
+            "Set ELIGIBILITY_DEBUG=1 for details.",
+            err=True,
+        )
+        sys.exit(EXIT_ENGINE)

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eligibility._yaml import YamlError, load_yaml
 from eligibility.case import Case, parse_case, path_of, problems_from_validation
-from eligibility.decision import Decision
+from eligibility.decision import Decision, MeasureResult
 from eligibility.errors import CaseError, Problem, RulesetError
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True)
@@ -122,15 +122,12 @@ def compare(golden: Golden, decision: Decision) -> list[str]:
                 f"{measure_id}: no such measure in the decision (have: {', '.join(by_id)})"
             )
             continue
-        if got.outcome != want.outcome:
-            diffs.append(
-                f"{measure_id}: expected outcome {want.outcome}, got {got.outcome} — {got.reason}"
-            )
-        if want.because is not None and sorted(want.because) != sorted(got.deciding_criteria):
-            diffs.append(
-                f"{measure_id}: expected deciding criteria {sorted(want.because)}, "
-                f"got {sorted(got.deciding_criteria)}"
-            )
+        outcome_differs = got.outcome != want.outcome
+        because_differs = want.because is not None and sorted(want.because) != sorted(
+            got.deciding_criteria
+        )
+        if outcome_differs or because_differs:
+            diffs.append(_measure_diff(measure_id, want, got, outcome_differs))
         statuses = {c.id: c.status for c in got.criteria}
         statuses.update({u.id: u.status for c in got.criteria for u in c.unless})
         for crit, status in sorted(want.criteria.items()):
@@ -151,6 +148,48 @@ def compare(golden: Golden, decision: Decision) -> list[str]:
                 f"unsettled points: expected {sorted(golden.spec.unsettled)}, got {got_unsettled}"
             )
     return diffs
+
+
+def _measure_diff(
+    measure_id: str, want: MeasureExpect, got: MeasureResult, outcome_differs: bool
+) -> str:
+    """Expected against actual outcome and deciding criteria, then each criterion either side
+    names, with its status in the decision, its text and its citation."""
+    if outcome_differs:
+        head = f"{measure_id}: expected outcome {want.outcome}, got {got.outcome}"
+    else:
+        head = f"{measure_id}: {got.outcome} as expected, but decided by other criteria"
+    expected = ", ".join(want.because) if want.because is not None else "(not stated)"
+    actual = ", ".join(got.deciding_criteria) or "(none: every condition is met)"
+    lines = [
+        head,
+        f"  - expected: {want.outcome:<15} because {expected}",
+        f"  + actual:   {got.outcome:<15} because {actual}",
+        f"    reason: {got.reason}",
+    ]
+    results = {c.id: c for c in got.criteria}
+    results.update({u.id: u for c in got.criteria for u in c.unless})
+    named = list(dict.fromkeys([*(want.because or []), *got.deciding_criteria]))
+    if named:
+        lines.append("    criteria:")
+    for cid in named:
+        side = (
+            "expected and actual"
+            if cid in got.deciding_criteria and cid in (want.because or [])
+            else "actual only"
+            if cid in got.deciding_criteria
+            else "expected only"
+        )
+        c = results.get(cid)
+        if c is None:
+            lines.append(f"      ? {cid} ({side}): no such criterion in this measure")
+            continue
+        cite = c.citation.title + (f", {c.citation.pinpoint}" if c.citation.pinpoint else "")
+        lines.append(f"      {_MARKS[c.status]} {cid} ({side}, {c.status}): {c.text} [{cite}]")
+    return "\n".join(lines)
+
+
+_MARKS = {"met": "✓", "not_met": "✗", "unknown": "?"}
 
 
 def golden_files(root: Path) -> list[Path]:

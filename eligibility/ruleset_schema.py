@@ -214,6 +214,43 @@ class NoAlternative(BaseModel):
     applies_to: list[Criterion] = Field(default_factory=list)
 
 
+Outcome = Literal["entitled", "eligible", "ineligible", "not_applicable", "undetermined"]
+
+
+class Invariant(BaseModel):
+    """A property the author declares the encoded law has, checked by ``eligibility explore``.
+
+    Each invariant changes a case in one way — ``add`` an item to a list, ``increase`` a number,
+    or ``set`` fields to values — and states the outcomes that change must ``never`` produce for
+    the listed measures: whenever a case's outcome is not one of ``never``, the changed case's
+    outcome is not one either. Give exactly one of ``add``, ``increase`` and ``set``.
+    """
+
+    model_config = _CONFIG
+
+    id: Ident
+    text: str = Field(min_length=1)
+    """The property in one plain-language sentence, e.g. "A longer record never makes a person
+    eligible for diversion"."""
+    citation: Citation | None = None
+    """The provision the property follows from, if one does."""
+    measures: list[Ident] | None = None
+    """The measures it holds for; every measure of the ruleset when left out."""
+    add: Literal["priors", "charges"] | None = None
+    """Add one more item (a prior, a charge) to a case whose list is known."""
+    increase: str | None = Field(
+        default=None, pattern=r"^(charges\.quantity|person\.age|facts\.[a-z][a-z0-9_]*)$"
+    )
+    """Make a known number larger: ``charges.quantity`` (one charge's quantity, same unit),
+    ``person.age`` (an older person: an earlier birth date) or ``facts.<number fact>``."""
+    set: dict[str, bool | int | float | str] | None = Field(default=None, min_length=1)
+    """Set fields to values: ``consent``, ``admits_offense``, ``plea``, ``facts.<name>``, or
+    ``charges.<field>`` / ``priors.<field>`` (on one charge or prior), e.g.
+    ``{charges.violence: true}``."""
+    never: list[Outcome] = Field(min_length=1)
+    """The outcomes the change never leads to when the case did not already have one of them."""
+
+
 class RulesetFile(BaseModel):
     """One ruleset: a programme (or a statement that none exists) under one jurisdiction's law."""
 
@@ -255,3 +292,5 @@ class RulesetFile(BaseModel):
     """Code families and the spellings courts record for them, e.g. ``HSC: [HS, H&S]``."""
     offences: list[Offence] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
+    invariants: list[Invariant] = Field(default_factory=list)
+    """Properties the encoded law has, which ``eligibility explore`` searches for cases to break."""

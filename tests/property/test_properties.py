@@ -64,7 +64,8 @@ def test_durable_rules_agrees_with_the_reference_evaluator(
 def test_the_same_case_gives_byte_identical_json(
     jurisdiction: str, durable_registry: Registry
 ) -> None:
-    """Evaluating a case twice, and through a freshly loaded registry, gives the same bytes."""
+    """Evaluating a case twice, and through a freshly loaded registry, gives the same bytes; and
+    the decision (assembled without re-validation, for speed) validates against its own model."""
     fresh = Registry.load(RULESETS)
 
     @settings(max_examples=20, deadline=None)
@@ -74,6 +75,7 @@ def test_the_same_case_gives_byte_identical_json(
         first = durable_registry.evaluate(case).to_json()
         assert first == durable_registry.evaluate(case).to_json()
         assert first == fresh.evaluate(case).to_json()
+        assert Decision.model_validate_json(first).to_json() == first
 
     check()
 
