@@ -453,6 +453,63 @@ def serve(
         _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
 
 
+def batch(
+    input: Annotated[
+        str, typer.Argument(help="Cases: JSON Lines (one case per line) or CSV; - for stdin.")
+    ],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Decisions as JSON Lines; - for stdout.")
+    ] = "-",
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="jsonl or csv (default: from the extension)."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes.")] = 1,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run of the same command.")
+    ] = False,
+    summary: Annotated[
+        Path | None, typer.Option("--summary", help="Also write the summary as JSON here.")
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No summary and no progress bar.")
+    ] = False,
+    chunk_size: Annotated[int, typer.Option(help="Cases per task sent to a worker.")] = 128,
+    checkpoint_seconds: Annotated[
+        float, typer.Option(help="Seconds between checkpoints that --resume continues from.")
+    ] = 1.0,
+    rulesets: RulesetsOption = None,
+    evaluator: Annotated[
+        Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
+    ] = Evaluator.durable,
+) -> None:
+    """Screen a file of cases: one decision or error record per case, in order (docs/batch.md)."""
+    from eligibility.batch.run import BatchOptions, run_batch
+
+    if input_format not in (None, "jsonl", "csv"):
+        typer.echo("error: --input-format must be jsonl or csv", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    options = BatchOptions(
+        input=input,
+        output=output,
+        input_format=input_format,  # type: ignore[arg-type]  # checked just above
+        workers=workers,
+        chunk_size=chunk_size,
+        resume=resume,
+        progress=progress,
+        summary=summary,
+        quiet=quiet,
+        rulesets=rulesets,
+        evaluator=evaluator.value,
+        checkpoint_seconds=checkpoint_seconds,
+    )
+    raise typer.Exit(run_batch(options))
+
+
 def main() -> None:
     """Console entry point: run the app and turn unexpected failures into exit code 4."""
     try:

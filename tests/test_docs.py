@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 PYTHON = re.compile(r"```python\n(.*?)```", re.S)
 COMMAND = re.compile(
-    r"^(?:\$ |    )(eligibility (?:check|rulesets|schema|lint|docs --check)[^\n|<>]*)$", re.M
+    r"^(?:\$ |    )(eligibility (?:check|rulesets|schema|lint|docs --check|batch)[^\n|<>]*)$", re.M
 )
 
 
@@ -50,11 +50,17 @@ def test_python_examples_run(where: str, code: str, monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.parametrize(("where", "command"), _commands(), ids=[w for w, _ in _commands()])
 def test_documented_commands_succeed(
-    where: str, command: str, monkeypatch: pytest.MonkeyPatch
+    where: str, command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Each `eligibility …` command shown in the docs exits 0 on the shipped files."""
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(app, shlex.split(command)[1:])
+    args = shlex.split(command)[1:]
+    # Files a command writes (`batch -o decisions.jsonl`) go to a temporary folder.
+    args = [
+        str(tmp_path / a) if prev in ("-o", "--summary") else a
+        for prev, a in zip(["", *args], args, strict=False)
+    ]
+    result = CliRunner().invoke(app, args)
     assert 0 == result.exit_code, result.output
 
 

@@ -1,0 +1,98 @@
+"""Worker processes: each owns its own Registry; chunks go out bounded and come back in order.
+
+durable-rules keeps engine state in C and is not thread-safe, so nothing is shared: every worker
+process loads the rulesets itself (processes are *spawned*, never forked from a parent that may
+hold engine state). At most ``2 × workers`` chunks are in flight, so memory stays flat whatever
+the input size, and results are yielded in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Generator, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from eligibility._evaluate import EvaluatorName, Registry
+from eligibility.batch.records import Chunk, output_line, screen
+from eligibility.batch.summary import Tally
+
+ChunkResult = tuple[bytes, int, Tally]
+"""The output lines of a chunk, how many records they are, and their counts."""
+
+_registry: Registry | None = None
+
+
+def screen_chunk(registry: Registry, chunk: Chunk) -> ChunkResult:
+    """Screen every record of ``chunk``: one output line each, and the chunk's tally."""
+    tally = Tally()
+    out = bytearray()
+    for line, payload in chunk.records:
+        result, kind = screen(registry, chunk.layout, line, payload)
+        if kind is None:
+            tally.add_decision(result)  # type: ignore[arg-type]  # no error kind: a Decision
+        else:
+            tally.add_error(kind)
+        out += output_line(result)
+    return bytes(out), len(chunk.records), tally
+
+
+def _start_worker(root: str, evaluator: EvaluatorName) -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides how to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _registry
+    _registry = Registry.load(root, evaluator=evaluator)
+
+
+def _work(chunk: Chunk) -> ChunkResult:
+    assert _registry is not None, "worker started without its registry"
+    return screen_chunk(_registry, chunk)
+
+
+class WorkerDied(Exception):
+    """A worker process ended abruptly (the engine crashed); the run stops where it is."""
+
+
+def screen_ordered(
+    chunks: Iterator[Chunk],
+    registry: Registry,
+    workers: int,
+    root: Path,
+) -> Generator[tuple[int, ChunkResult], None, None]:
+    """``(input offset after the chunk, result)`` for every chunk, in input order.
+
+    With one worker the chunks are screened in this process with ``registry``; with more, each
+    worker process loads its own registry from ``root``.
+    """
+    if workers <= 1:
+        for chunk in chunks:
+            yield chunk.end, screen_chunk(registry, chunk)
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(str(root), registry.evaluator),
+    )
+    pending: deque[tuple[int, Future[ChunkResult]]] = deque()
+    try:
+        for chunk in chunks:
+            pending.append((chunk.end, pool.submit(_work, chunk)))
+            if len(pending) >= 2 * workers:
+                end, future = pending.popleft()
+                yield end, future.result()
+        while pending:
+            end, future = pending.popleft()
+            yield end, future.result()
+    except BrokenProcessPool:
+        raise WorkerDied(
+            "a worker process ended abruptly (the engine crashed); the case that crashed it "
+            "is in the chunk after the last line written"
+        ) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
