@@ -154,13 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["throughput", "memory"], help="run one part")
     args = parser.parse_args(argv)
     if args.only != "memory":
-        _print_throughput(args.cases, args.seed)
+        print_throughput(args.cases, args.seed)
     if args.only != "throughput":
-        _print_memory(args.memory_cases, args.seed)
+        print_memory(args.memory_cases, args.seed)
     return 0
 
 
-def _print_throughput(cases: int, seed: int) -> None:
+def print_throughput(cases: int, seed: int) -> None:
 
     print(f"eligibility batch — {cases:,} generated US-CA cases, JSON Lines in and out")
     print(f"{'workers':>7} {'wall s':>8} {'start s':>8} {'cases/s':>9} {'steady/s':>9} {'×':>6}")
@@ -173,7 +173,7 @@ def _print_throughput(cases: int, seed: int) -> None:
         )
 
 
-def _print_memory(cases: int, seed: int) -> None:
+def print_memory(cases: int, seed: int) -> None:
     mem = memory(cases, 2, seed)
     print(
         f"memory, {mem['cases']:,} cases with 2 workers ({mem['wall_s']:.0f} s, "
