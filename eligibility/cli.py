@@ -453,6 +453,7 @@ def serve(
         _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
 
 
+@app.command()
 def batch(
     input: Annotated[
         str, typer.Argument(help="Cases: JSON Lines (one case per line) or CSV; - for stdin.")
