@@ -13,7 +13,7 @@ generator in a second process (raw keep-alive HTTP/1.1 clients on asyncio, see
 
 ``--compare`` adds rows at 16 clients for the alternatives measured in docs/service.md:
 evaluation on the event loop instead of the engine thread, the pure-Python HTTP stack
-(h11 + asyncio) instead of httptools + uvloop, no access log, and two workers.
+(h11 + asyncio) instead of httptools + uvloop, and no access log. Two workers are a main row.
 """
 
 from __future__ import annotations
@@ -194,13 +194,13 @@ def run(
 
         server_rows("", CLIENTS)
         rows.append(("in-process, no HTTP (same cases, same code)", in_process(bodies, requests)))
+        server_rows("POST /v1/evaluate, --workers 2", CLIENTS[1:], workers=2)
         if compare:
             server_rows("  … evaluated on the event loop", (16,), evaluate_in="loop")
             server_rows(
                 "  … h11 + asyncio (no httptools/uvloop)", (16,), http="h11", loop="asyncio"
             )
             server_rows("  … without the access log", (16,), access_log=False)
-            server_rows("  … two workers", (16,), workers=2)
     return rows
 
 

@@ -542,7 +542,7 @@ def _cite(c: Cite) -> CitationOut:
     return out
 
 
-_FACT_READS_MAX = 65_536
+_FACT_READS_MAX = 8_192
 _fact_reads: dict[tuple[str, type, Any], FactRead] = {}
 
 
