@@ -89,6 +89,8 @@ _ITEM_PATH = {
     "custody_days": "custody",
 }
 _M = TypeVar("_M", bound=BaseModel)
+_Reads = dict[tuple[Any, ...], list[FactRead]]
+"""Fact records already built for one case and governing day, by what a criterion reads."""
 
 _RANK = {"entitled": 4, "eligible": 3, "undetermined": 2, "ineligible": 1, "not_applicable": 0}
 
@@ -438,7 +440,9 @@ class Registry:
     ) -> list[MeasureResult]:
         out = []
         cache: dict[tuple[Any, ...], dict[str, bool | None]] = {}
-        snapshots: dict[dt.date, tuple[tuple[Any, ...], Evaluator]] = {}
+        # Per governing day: the parameter key, an evaluator over the facts, and the fact
+        # records read so far (criteria reading the same facts, across measures, share one list).
+        snapshots: dict[dt.date, tuple[tuple[Any, ...], Evaluator, _Reads]] = {}
         for measure in ruleset.measures:
             basis = measure.governing_date or selected.basis
             day = case.offense_date if basis == "offense_date" else case.decision_date
@@ -457,15 +461,23 @@ class Registry:
             in_force = measure.in_force is None or measure.in_force.contains(day)
             if day not in snapshots:
                 key, params = ruleset.snapshot(day)
-                snapshots[day] = (key, Evaluator(facts.values, params))
-            key, ev = snapshots[day]
+                snapshots[day] = (key, Evaluator(facts.values, params), {})
+            key, ev, reads = snapshots[day]
             if key not in cache:
                 cache[key] = self._engine.verdicts(ruleset, key, ev.params, facts)
             verdicts = cache[key]
             verdict = decide(measure, verdicts, in_force)
             out.append(
                 _result(
-                    ruleset, measure, verdict, verdicts, ev, governing, day, in_force, collector
+                    ruleset,
+                    measure,
+                    verdict,
+                    verdicts,
+                    (ev, reads),
+                    governing,
+                    day,
+                    in_force,
+                    collector,
                 )
             )
         return out
@@ -577,11 +589,11 @@ def _criterion(
     c: CriterionDef,
     verdicts: Mapping[str, bool | None],
     ev: Evaluator,
-    reads: dict[tuple[Any, ...], list[FactRead]],
+    reads: _Reads,
 ) -> CriterionResult:
     key = (c.read_names, c.read_lists)
     facts = reads.get(key)
-    if facts is None:  # criteria reading the same facts share one list per case
+    if facts is None:
         read = ev.reads(c.read_names, dict(c.read_lists))
         facts = reads[key] = [_fact_read(k, read[k]) for k in sorted(read)]
     return _trusted(
@@ -624,7 +636,7 @@ def _result(
     measure: MeasureDef,
     verdict: MeasureVerdict,
     verdicts: Mapping[str, bool | None],
-    ev: Evaluator,
+    reading: tuple[Evaluator, _Reads],
     governing: GoverningDate,
     day: dt.date,
     in_force: bool,
@@ -635,7 +647,7 @@ def _result(
         reason = f"Not in force on {day} ({governing.basis.replace('_', ' ')}); in force {measure.in_force.render()}."
         criteria: list[CriterionResult] = []
     else:
-        reads: dict[tuple[Any, ...], list[FactRead]] = {}
+        ev, reads = reading
         criteria = [
             _criterion(c, verdicts, ev, reads)
             for c in (*measure.applies_to, *measure.requires, *measure.excluded_if)
