@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
 from eligibility._facts import Facts, Normaliser
-from eligibility._loader import iter_ruleset_files, load_ruleset
+from eligibility._loader import iter_ruleset_files, load_ruleset_files
 from eligibility._model import Cite, CriterionDef, MeasureDef, Ruleset
 from eligibility._outcome import MeasureVerdict, decide
 from eligibility._reference import Evaluator
@@ -252,14 +252,7 @@ class Registry:
         base = Path(root) if root is not None else default_rulesets_dir()
         if not base.is_dir():
             raise RulesetError([Problem("no such rulesets folder", file=str(base))])
-        rulesets, problems = [], []
-        for path in iter_ruleset_files(base):
-            try:
-                rulesets.append(load_ruleset(path))
-            except RulesetError as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise RulesetError(problems)
+        rulesets = load_ruleset_files(iter_ruleset_files(base))
         if not rulesets:
             raise RulesetError(
                 [Problem("no ruleset files (<jurisdiction>/*.yaml) found", file=str(base))]

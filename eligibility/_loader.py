@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -600,6 +600,19 @@ def _coerce(value: Any, t: Type) -> Any:
     if t == Scalar.NUMBER:
         return Decimal(str(value))
     return value
+
+
+def load_ruleset_files(files: Iterable[Path]) -> list[Ruleset]:
+    """Load every file; raise one :class:`RulesetError` naming the problems of all of them."""
+    loaded, problems = [], []
+    for file in files:
+        try:
+            loaded.append(load_ruleset(file))
+        except RulesetError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise RulesetError(problems)
+    return loaded
 
 
 def iter_ruleset_files(root: Path) -> Iterator[Path]:

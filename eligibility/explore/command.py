@@ -14,7 +14,7 @@ import typer
 from hypothesis import configuration
 
 from eligibility._evaluate import EvaluatorName, Registry
-from eligibility._loader import load_ruleset
+from eligibility._loader import load_ruleset, load_ruleset_files
 from eligibility._model import Ruleset
 from eligibility._types import suggest
 from eligibility.errors import Problem, RulesetError
@@ -34,7 +34,7 @@ def select(ruleset: str, root: Path) -> list[Ruleset]:
         files = sorted(path.glob("*.yaml"))
         if not files:
             raise LookupError(f"no ruleset files (*.yaml) in {path}")
-        return _load_all(files)
+        return load_ruleset_files(files)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         if not path.is_file():
             raise RulesetError([Problem("no such ruleset file", file=str(path))])
@@ -46,19 +46,6 @@ def select(ruleset: str, root: Path) -> list[Ruleset]:
         hint = suggest(ruleset, ids) or "known ids: " + ", ".join(ids)
         raise LookupError(f"no ruleset file or ruleset id {ruleset!r} in {root} ({hint})")
     return sorted(versions, key=lambda r: r.in_force.start)
-
-
-def _load_all(files: list[Path]) -> list[Ruleset]:
-    """Load every file, reporting the problems of all of them together."""
-    loaded, problems = [], []
-    for file in files:
-        try:
-            loaded.append(load_ruleset(file))
-        except RulesetError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise RulesetError(problems)
-    return loaded
 
 
 def explore(
