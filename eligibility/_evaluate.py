@@ -503,7 +503,9 @@ class _Collector:
 
     def unsettled_points(self) -> list[UnsettledPoint]:
         return [
-            UnsettledPoint(id=name, ruleset=rid, text=u.text, citation=_cite(u.cite), decides=m)
+            UnsettledPoint(
+                id=name, ruleset=rid, text=u.text, citation=citation_out(u.cite), decides=m
+            )
             for (rid, name), (u, m) in sorted(self.unsettled.items())
         ]
 
@@ -527,8 +529,9 @@ def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
 _citations: dict[Cite, CitationOut] = {}
 
 
-def _cite(c: Cite) -> CitationOut:
-    # One frozen citation object per cited provision, shared by every decision that cites it.
+def citation_out(c: Cite) -> CitationOut:
+    """The Decision's record of a citation: one frozen object per cited provision, shared by
+    every decision (and service response) that cites it."""
     out = _citations.get(c)
     if out is None:
         out = _citations.setdefault(
@@ -596,7 +599,7 @@ def _criterion(
             "role": cast(Role, c.role),  # the loader sets one of the four roles
             "status": _status(verdicts[c.key]),
             "text": c.text,
-            "citation": _cite(c.cite),
+            "citation": citation_out(c.cite),
             "facts": facts,
             "unless": [_criterion(u, verdicts, ev, reads) for u in c.unless],
         },
@@ -745,7 +748,7 @@ def _measure_result(
         outcome=outcome,
         deciding_criteria=deciding or [],
         reason=reason,
-        citation=_cite(measure.cite),
+        citation=citation_out(measure.cite),
         guidance_based=measure.cite.guidance if guidance is None else guidance,
         in_force=_period(measure.in_force),
         governing_date=governing,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eligibility._model import Cite, CriterionDef, MeasureDef, Period, Ruleset
+from eligibility._evaluate import citation_out
+from eligibility._model import CriterionDef, MeasureDef, Period, Ruleset
 from eligibility.decision import CitationOut
 from eligibility.service._runtime import Loaded
 
@@ -111,10 +112,6 @@ class RulesetDetail(BaseModel):
     versions: list[RulesetVersion]
 
 
-def _cite(c: Cite) -> CitationOut:
-    return CitationOut(source=c.source, title=c.title, pinpoint=c.pinpoint, url=c.url, kind=c.kind)
-
-
 def _period(p: Period) -> InForce:
     return InForce(start=p.start, until=p.until)
 
@@ -135,7 +132,7 @@ def _criterion(c: CriterionDef) -> CriterionInfo:
         id=c.id,
         role=c.role,
         text=c.text,
-        citation=_cite(c.cite),
+        citation=citation_out(c.cite),
         unless=[_criterion(u) for u in c.unless],
     )
 
@@ -148,7 +145,7 @@ def _measure(m: MeasureDef) -> MeasureInfo:
         stage=m.stage,
         decided_by=m.decided_by,
         when_met=m.when_met,
-        citation=_cite(m.cite),
+        citation=citation_out(m.cite),
         in_force=_period(m.in_force) if m.in_force else None,
         criteria=[_criterion(c) for c in (*m.applies_to, *m.requires, *m.excluded_if)],
         notes=list(m.notes),
@@ -196,7 +193,7 @@ def ruleset_detail(loaded: Loaded, ruleset_id: str, on: dt.date) -> RulesetDetai
         in_force=_period(chosen.in_force),
         checked=chosen.checked,
         disclaimer=chosen.disclaimer,
-        sources={key: _cite(c) for key, c in sorted(chosen.sources.items())},
+        sources={key: citation_out(c) for key, c in sorted(chosen.sources.items())},
         measures=[_measure(m) for m in chosen.measures],
         versions=[_version(r, loaded.root, on) for r in versions],
     )
