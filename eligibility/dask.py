@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 from eligibility._evaluate import EvaluatorName, Registry, default_rulesets_dir
 from eligibility.batch.flatten import CsvLayout
 from eligibility.batch.records import error_record, screen
+from eligibility.batch.run import load_registry
 from eligibility.batch.summary import Tally
 from eligibility.decision import Decision
 from eligibility.errors import CaseError
@@ -34,20 +35,17 @@ from eligibility.errors import CaseError
 if TYPE_CHECKING:
     from dask.bag import Bag, Item
 
-_registries: dict[tuple[str, str], tuple[Registry, threading.Lock]] = {}
+_locks: dict[tuple[str, str], threading.Lock] = {}
 _guard = threading.Lock()
 
 
 def _registry(rulesets: str | None, evaluator: EvaluatorName) -> tuple[Registry, threading.Lock]:
-    """This process's registry for ``rulesets`` (default: this machine's shipped rulesets)."""
+    """This process's registry for ``rulesets`` (default: this machine's shipped rulesets), the
+    one ``eligibility batch`` keeps, and the lock that keeps its engine to one thread at a time."""
     root = rulesets or str(default_rulesets_dir())
     with _guard:
-        if (root, evaluator) not in _registries:
-            _registries[(root, evaluator)] = (
-                Registry.load(root, evaluator=evaluator),
-                threading.Lock(),
-            )
-        return _registries[(root, evaluator)]
+        lock = _locks.setdefault((root, evaluator), threading.Lock())
+        return load_registry(Path(root), evaluator), lock
 
 
 def _cells(row: Mapping[str, Any]) -> tuple[tuple[str, ...], list[str]]:
