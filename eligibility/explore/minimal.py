@@ -60,18 +60,7 @@ def without(doc: Doc, path: Path) -> Doc | None:
 
 def simplest(doc: Doc, holds: Callable[[Doc], bool], budget: int = 400) -> Doc:
     """``doc`` with every field left out that ``holds`` does not need."""
-    current = doc
-    changed = True
-    while changed and budget > 0:
-        changed = False
-        for path in list(_paths(current)):
-            candidate = without(current, path)
-            if candidate is None or budget <= 0:
-                continue
-            budget -= 1
-            if holds(candidate):
-                current, changed = candidate, True
-    return current
+    return simplest_pair(doc, doc, lambda _, after: holds(after), budget)[1]
 
 
 def simplest_pair(
