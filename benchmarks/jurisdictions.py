@@ -8,10 +8,9 @@ more unknowns, so more of the larger three-valued plans. One row per jurisdictio
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from collections import defaultdict
 
+from benchmarks.peers import measure
 from eligibility import Registry, default_rulesets_dir, parse_case_json
 from eligibility.golden import golden_files, load_golden
 
@@ -31,18 +30,10 @@ def run(registry: Registry, min_cases: int = 2_000) -> list[tuple[str, int, floa
     each jurisdiction's cases cycled until ``min_cases`` have been screened."""
     rows = []
     for code, texts in corpus().items():
-        for text in texts:  # warm-up: compile every plan these cases need
-            registry.evaluate(parse_case_json(text)).to_json()
-        rounds = max(1, -(-min_cases // len(texts)))
-        latencies = []
-        perf = time.perf_counter_ns
-        start = perf()
-        for _ in range(rounds):
-            for text in texts:
-                t0 = perf()
-                registry.evaluate(parse_case_json(text)).to_json()
-                latencies.append((perf() - t0) / 1000)
-        total = (perf() - start) / 1e9
-        q = statistics.quantiles(latencies, n=100)
-        rows.append((code, len(texts), len(latencies) / total, q[49], q[98]))
+        cycled = texts * max(1, -(-min_cases // len(texts)))
+        runs = measure(
+            [(code, lambda text: registry.evaluate(parse_case_json(text)).to_json())], cycled, 1
+        )
+        (timed,) = runs[code]
+        rows.append((code, len(texts), timed.rate, timed.p50, timed.p99))
     return rows
