@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine as _dre
+import orjson
 
 from eligibility._compile import Plan
 from eligibility.errors import EngineError
@@ -45,13 +46,11 @@ def fnv1a_32(text: str) -> int:
     return h
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 def _dumps(value: Any) -> str:
     # One serialiser for rules and facts: durable does not decode \\u escapes, so the two must
-    # spell every string identically.
-    return _ENCODER.encode(value)
+    # spell every string identically. orjson writes non-ASCII text as itself, like
+    # json.dumps(ensure_ascii=False), and compactly.
+    return orjson.dumps(value).decode()
 
 
 def _check_field_names(plan: Plan) -> None:
@@ -88,23 +87,25 @@ class _Handle:
     """A list field every rule but the sentinel requires to be non-empty: when the case's list
     is empty or absent, only the sentinel can fire, so the handle is not asked."""
 
-    def document(self, fact: dict[str, Any], parts: dict[tuple[str, Any], str]) -> str:
+    def document(self, fact: dict[str, Any], trimmed: dict[tuple[str, Any], Any]) -> str:
         """The case document trimmed to what these rules read. durable-rules' cost grows with
         the size of the document, for every rule; a field no rule names cannot change a match.
-        ``parts`` holds the JSON of each (field, trimming) already written for this case, so
-        handles reading the same field share its serialisation."""
-        pieces = []
+        ``trimmed`` holds each list already cut down to some item fields for this case, so
+        handles reading the same fields share it."""
+        doc = {}
         for name, value in fact.items():
             if name not in self.fields:
                 continue
             wanted = self.items.get(name)
-            piece = parts.get((name, wanted))
-            if piece is None:
-                if wanted is not None and value:
-                    value = [{k: v for k, v in row.items() if k in wanted} for row in value]
-                piece = parts[(name, wanted)] = _dumps(name) + ":" + _dumps(value)
-            pieces.append(piece)
-        return "{" + ",".join(pieces) + "}"
+            if wanted is not None and value:
+                rows = trimmed.get((name, wanted))
+                if rows is None:
+                    rows = trimmed[(name, wanted)] = [
+                        {k: v for k, v in row.items() if k in wanted} for row in value
+                    ]
+                value = rows
+            doc[name] = value
+        return _dumps(doc)
 
 
 def _needs(rule: Any) -> str | None:
@@ -204,12 +205,12 @@ class DurableRuleset:
         """Assert ``fact`` into the slot, collect the names of the rules that fired, clean up."""
         fact = {**fact, "sid": _SLOT}
         names: set[str] = {"s"}
-        parts: dict[tuple[str, Any], str] = {}
+        trimmed: dict[tuple[str, Any], Any] = {}
         with self._lock:
             for h in self._handles:
                 if h.needs is not None and not fact.get(h.needs):
                     continue  # every rule here needs a non-empty list the case does not have
-                got = _fire(h.handle, h.document(fact, parts))
+                got = _fire(h.handle, h.document(fact, trimmed))
                 if "s" not in got:
                     # The slot's session now exists without having run an action: deleting it,
                     # or the ruleset holding it, frees uninitialised memory (a segfault), so

@@ -9,6 +9,7 @@ applied and recorded. Unknown stays unknown: an absent value is simply not in th
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -20,6 +21,9 @@ from eligibility.case import Case, Charge, Prior, Quantity
 from eligibility.errors import CaseError, Problem
 
 QUANTUM = Decimal("0.000001")
+MAX_NUMBER = 10**12
+"""The largest magnitude a numeric fact may have: the engine compares numbers exactly, as
+integer millionths, and those must fit in 64 bits."""
 
 _MASS = {
     "ug": Decimal("0.000001"),
@@ -230,6 +234,11 @@ def convert_fact(value: Any, kind: Scalar, allowed: tuple[str, ...] | None) -> A
     if kind == Scalar.NUMBER:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return "!expected a number"
+        if isinstance(value, float) and not math.isfinite(value):
+            return "!expected a finite number"
+        if abs(value) > MAX_NUMBER:
+            # Numbers reach durable-rules as integers in millionths, which must fit 64 bits.
+            return f"!expected a number between -{MAX_NUMBER:,} and {MAX_NUMBER:,}"
         return quantise(Decimal(repr(value)))
     if kind == Scalar.DATE:
         if not isinstance(value, str):

@@ -6,8 +6,9 @@ Schema generated from it. Identical input and rulesets give byte-identical JSON.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
@@ -176,4 +177,31 @@ class Decision(BaseModel):
 
     def to_json(self) -> str:
         """Canonical JSON: stable key order, two-space indent, UTF-8 text."""
-        return self.model_dump_json(indent=2) + "\n"
+        return self.to_json_bytes().decode()
+
+    def to_json_bytes(self, indent: bool = True) -> bytes:
+        """The same JSON as UTF-8 bytes: indented and newline-terminated (``to_json``), or
+        compact on one line without the newline (a batch line, an item of a list response)."""
+        try:
+            if indent:
+                return orjson.dumps(self, default=_fields, option=_INDENT) + b"\n"
+            return orjson.dumps(self, default=_fields)
+        except orjson.JSONEncodeError:
+            # What orjson refuses (an integer beyond 64 bits in a fact value) pydantic writes.
+            if indent:
+                return self.model_dump_json(indent=2).encode() + b"\n"
+            return self.model_dump_json().encode()
+
+
+_INDENT = orjson.OPT_INDENT_2
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A model's fields in declaration order: how orjson writes the Decision's nested models.
+
+    orjson (Apache-2.0/MIT) writes a decision several times faster than pydantic's own
+    serialiser; every value the engine puts in a Decision is already JSON-ready (dates are
+    text), and a test holds the bytes identical to ``model_dump_json`` on every golden case."""
+    if isinstance(obj, BaseModel):
+        return obj.__dict__
+    raise TypeError(f"{type(obj).__name__} is not part of a Decision")

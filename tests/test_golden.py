@@ -20,4 +20,8 @@ def test_every_jurisdiction_has_golden_cases(durable_registry: Registry) -> None
 @pytest.mark.parametrize("golden", GOLDEN, ids=[g.name for g in GOLDEN])
 def test_golden_case(golden: Golden, durable_registry: Registry) -> None:
     """The decision has the expected outcomes, deciding criteria, missing facts and open points."""
-    assert [] == compare(golden, durable_registry.evaluate(golden.case))
+    decision = durable_registry.evaluate(golden.case)
+    assert [] == compare(golden, decision)
+    # The fast writer gives exactly pydantic's bytes (the output contract), indented and compact.
+    assert decision.to_json() == decision.model_dump_json(indent=2) + "\n"
+    assert decision.to_json_bytes(indent=False) == decision.model_dump_json().encode()

@@ -203,7 +203,7 @@ def screen(
 def output_line(result: dict[str, Any] | Decision) -> bytes:
     """One output line: the decision (same content as ``Decision.to_json``) or the error record."""
     if isinstance(result, Decision):
-        return result.model_dump_json().encode() + b"\n"
+        return result.to_json_bytes(indent=False) + b"\n"
     text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
     # A message can only quote what the case said; never let an odd character lose the line.
     return text.encode("utf-8", "replace") + b"\n"

@@ -53,7 +53,7 @@ def decode(raw: bytes) -> Any:
 def decide_one(raw: bytes, registry: Registry) -> bytes:
     """Decode, validate and evaluate one case: the Decision's canonical JSON bytes."""
     case: Case = parse_case(decode(raw), SOURCE)
-    return registry.evaluate(case).to_json().encode()
+    return registry.evaluate(case).to_json_bytes()
 
 
 def batch_cases(raw: bytes, max_batch: int) -> list[Any]:
@@ -85,11 +85,11 @@ def decide_batch(cases: list[Any], registry: Registry) -> bytes:
         try:
             decision = registry.evaluate(parse_case(item, SOURCE))
             parts.append(
-                f'{{"index":{index},"status":200,"decision":{decision.model_dump_json()}}}'
+                b'{"index":%d,"status":200,"decision":%b}' % (index, decision.to_json_bytes(False))
             )
         except Exception as exc:
             refusal = refusal_for(exc, index)
             doc = document(refusal.kind, refusal.detail, refusal.errors)
-            body = doc.model_dump_json(exclude_none=True)
-            parts.append(f'{{"index":{index},"status":{doc.status},"problem":{body}}}')
-    return ('{"results":[' + ",".join(parts) + "]}").encode()
+            body = doc.model_dump_json(exclude_none=True).encode()
+            parts.append(b'{"index":%d,"status":%d,"problem":%b}' % (index, doc.status, body))
+    return b'{"results":[' + b",".join(parts) + b"]}"
