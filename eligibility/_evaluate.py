@@ -24,6 +24,8 @@ from eligibility._outcome import MeasureVerdict, decide
 from eligibility._reference import Evaluator
 from eligibility.case import Case
 from eligibility.decision import (
+    DISCLAIMER,
+    SCHEMA_VERSION,
     AssumptionOut,
     CitationOut,
     CriterionResult,
@@ -89,8 +91,9 @@ _ITEM_PATH = {
     "custody_days": "custody",
 }
 _M = TypeVar("_M", bound=BaseModel)
-_Reads = dict[tuple[Any, ...], list[FactRead]]
-"""Fact records already built for one case and governing day, by what a criterion reads."""
+_Reads = dict[Any, Any]
+"""For one case and governing day: each fact record built (by its name) and each criterion's
+list of records (by what the criterion reads)."""
 
 _RANK = {"entitled": 4, "eligible": 3, "undetermined": 2, "ineligible": 1, "not_applicable": 0}
 
@@ -308,21 +311,21 @@ class Registry:
                 for a in facts.assumptions
             )
             measures.extend(self._measures(ruleset, selected, case, facts, collector))
-        return Decision(
-            case_id=case.case_id,
-            jurisdiction=code.upper(),
-            engine=EngineInfo(
-                name="eligibility",
-                version=engine_version(),
-                evaluator=self.evaluator,
-                durable_rules=_durable_version(),
-            ),
-            rulesets=applied,
-            measures=measures,
-            missing_facts=collector.missing_facts(),
-            unsettled=collector.unsettled_points(),
-            assumptions=assumptions,
-            summary=_summary(code.upper(), case.case_id, measures),
+        return _trusted(
+            Decision,
+            {
+                "schema_version": SCHEMA_VERSION,
+                "case_id": case.case_id,
+                "jurisdiction": code.upper(),
+                "engine": _engine_info(self.evaluator),
+                "rulesets": applied,
+                "measures": measures,
+                "missing_facts": collector.missing_facts(),
+                "unsettled": collector.unsettled_points(),
+                "assumptions": assumptions,
+                "summary": _summary(code.upper(), case.case_id, measures),
+                "disclaimer": DISCLAIMER,
+            },
         )
 
     def _check_declared_facts(self, case: Case, groups: Mapping[str, list[Ruleset]]) -> None:
@@ -439,14 +442,17 @@ class Registry:
         for measure in ruleset.measures:
             basis = measure.governing_date or selected.basis
             day = case.offense_date if basis == "offense_date" else case.decision_date
-            governing = GoverningDate(
-                basis=basis if basis != "more_favourable" else "offense_date",
-                date=day.isoformat() if day else None,
-                reason=(
-                    f"this measure is governed by the {basis.replace('_', ' ')}"
-                    if measure.governing_date
-                    else selected.because
-                ),
+            governing = _trusted(
+                GoverningDate,
+                {
+                    "basis": basis if basis != "more_favourable" else "offense_date",
+                    "date": day.isoformat() if day else None,
+                    "reason": (
+                        f"this measure is governed by the {basis.replace('_', ' ')}"
+                        if measure.governing_date
+                        else selected.because
+                    ),
+                },
             )
             if day is None:
                 out.append(_undated(ruleset, measure, governing, basis, collector))
@@ -577,8 +583,67 @@ def _out(value: Any) -> str | int | float | bool | None:
     return str(value)
 
 
-def _status(v: bool | None) -> Literal["met", "not_met", "unknown"]:
-    return "unknown" if v is None else ("met" if v else "not_met")
+_ORDERS_MAX = 4_096
+_orders: dict[tuple[Any, ...], list[tuple[str, str, str | None, int, str]]] = {}
+"""The fact records a criterion lists, in order, per shape of the lists it reads: each as
+(memo key, record name, list name or None, item index, item field). Bounded: cleared when
+full."""
+
+
+def _order(
+    names: tuple[str, ...], lists: tuple[tuple[str, tuple[str, ...]], ...], shape: tuple[Any, ...]
+) -> list[tuple[str, str, str | None, int, str]]:
+    """Record names sorted as text (so ``priors[10]`` sorts before ``priors[2]``), as the
+    decision has always listed them. A list that is missing or empty is one record of its own
+    (its memo key differs from the same name read as a count)."""
+    keyed: dict[str, tuple[str, str, str | None, int, str]] = {
+        n: (n, n, None, 0, "") for n in names
+    }
+    for (list_name, fields), length in zip(lists, shape, strict=True):
+        if not length:
+            keyed[list_name] = ("\0" + list_name, list_name, list_name, -1, "")
+        for i in range(length or 0):
+            for f in fields:
+                key = f"{list_name}[{i}].{f}"
+                keyed[key] = (key, key, list_name, i, f)
+    return [keyed[k] for k in sorted(keyed)]
+
+
+def _records(c: CriterionDef, ev: Evaluator, reads: _Reads) -> list[FactRead]:
+    """The facts ``c`` read, with their values. ``reads`` holds, for one case and governing
+    day, each record already built (by name) and each list already assembled (by what a
+    criterion reads), so criteria and measures reading the same facts share them."""
+    key = (c.read_names, c.read_lists)
+    out: list[FactRead] | None = reads.get(key)
+    if out is not None:
+        return out
+    facts = ev.facts
+    shape = tuple(
+        None if (items := facts.get(list_name)) is None else len(items)
+        for list_name, _ in c.read_lists
+    )
+    okey = (*key, shape)
+    order = _orders.get(okey)
+    if order is None:
+        if len(_orders) >= _ORDERS_MAX:
+            _orders.clear()
+        order = _orders[okey] = _order(c.read_names, c.read_lists, shape)
+    out = []
+    for memo, name, list_name, index, field in order:
+        record = reads.get(memo)
+        if record is None:
+            if list_name is None:
+                value = facts.get(name)
+                if isinstance(value, tuple):
+                    value = f"{len(value)} record(s)"
+            elif index < 0:
+                value = None if facts.get(list_name) is None else "none"
+            else:
+                value = facts[list_name][index].get(field)
+            record = reads[memo] = _fact_read(name, value)
+        out.append(record)
+    reads[key] = out
+    return out
 
 
 def _criterion(
@@ -587,23 +652,25 @@ def _criterion(
     ev: Evaluator,
     reads: _Reads,
 ) -> CriterionResult:
-    key = (c.read_names, c.read_lists)
-    facts = reads.get(key)
-    if facts is None:
-        read = ev.reads(c.read_names, dict(c.read_lists))
-        facts = reads[key] = [_fact_read(k, read[k]) for k in sorted(read)]
     return _trusted(
         CriterionResult,
         {
             "id": c.id,
             "role": cast(Role, c.role),  # the loader sets one of the four roles
-            "status": _status(verdicts[c.key]),
+            "status": _STATUS[verdicts[c.key]],
             "text": c.text,
             "citation": citation_out(c.cite),
-            "facts": facts,
-            "unless": [_criterion(u, verdicts, ev, reads) for u in c.unless],
+            "facts": _records(c, ev, reads),
+            "unless": [_criterion(u, verdicts, ev, reads) for u in c.unless] if c.unless else [],
         },
     )
+
+
+_STATUS: dict[bool | None, Literal["met", "not_met", "unknown"]] = {
+    True: "met",
+    False: "not_met",
+    None: "unknown",
+}
 
 
 def _missing_path(name: str, ruleset: Ruleset) -> tuple[str, str] | None:
@@ -738,22 +805,25 @@ def _measure_result(
     guidance: bool | None = None,
 ) -> MeasureResult:
     """The decision entry of one measure; without criteria when it was not evaluated."""
-    return MeasureResult(
-        id=measure.id,
-        ruleset=ruleset.id,
-        title=measure.title,
-        kind=measure.kind,
-        stage=measure.stage,
-        decided_by=measure.decided_by,
-        outcome=outcome,
-        deciding_criteria=deciding or [],
-        reason=reason,
-        citation=citation_out(measure.cite),
-        guidance_based=measure.cite.guidance if guidance is None else guidance,
-        in_force=_period(measure.in_force),
-        governing_date=governing,
-        criteria=criteria or [],
-        notes=list(measure.notes),
+    return _trusted(
+        MeasureResult,
+        {
+            "id": measure.id,
+            "ruleset": ruleset.id,
+            "title": measure.title,
+            "kind": measure.kind,
+            "stage": measure.stage,
+            "decided_by": measure.decided_by,
+            "outcome": outcome,
+            "reason": reason,
+            "deciding_criteria": deciding or [],
+            "citation": citation_out(measure.cite),
+            "guidance_based": measure.cite.guidance if guidance is None else guidance,
+            "in_force": _period(measure.in_force),
+            "governing_date": governing,
+            "criteria": criteria or [],
+            "notes": list(measure.notes),
+        },
     )
 
 
@@ -813,6 +883,16 @@ def _summary(jurisdiction: str, case_id: str, measures: list[MeasureResult]) -> 
             label = outcome.replace("_", " ")
             parts.append(f"{len(ids)} {label} ({', '.join(ids)})")
     return f"{jurisdiction} case {case_id}: " + ("; ".join(parts) if parts else "no measures") + "."
+
+
+@functools.cache
+def _engine_info(evaluator: EvaluatorName) -> EngineInfo:
+    return EngineInfo(
+        name="eligibility",
+        version=engine_version(),
+        evaluator=evaluator,
+        durable_rules=_durable_version(),
+    )
 
 
 @functools.cache

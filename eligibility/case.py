@@ -236,6 +236,13 @@ def problems_from_validation(exc: ValidationError, prefix: str = "") -> list[Pro
 def parse_case_json(text: str | bytes, source: str = "<case>") -> Case:
     """Parse one case from JSON text; raise :class:`CaseError` naming every wrong field."""
     try:
+        # A valid case is parsed and validated in one pass (what the slow path below accepts,
+        # this accepts, to the value); only a wrong one goes the long way round, which reports
+        # malformed JSON with its line and column and wrong fields with their hints.
+        return Case.model_validate_json(text)
+    except ValidationError:
+        pass
+    try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CaseError(

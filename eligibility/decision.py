@@ -12,6 +12,10 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
+DISCLAIMER = (
+    "This is a screening aid, not legal advice: it states what the encoded law makes "
+    "possible and who decides."
+)
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True)
 
@@ -170,10 +174,7 @@ class Decision(BaseModel):
     unsettled: list[UnsettledPoint]
     assumptions: list[AssumptionOut]
     summary: str
-    disclaimer: str = (
-        "This is a screening aid, not legal advice: it states what the encoded law makes "
-        "possible and who decides."
-    )
+    disclaimer: str = DISCLAIMER
 
     def to_json(self) -> str:
         """Canonical JSON: stable key order, two-space indent, UTF-8 text."""
