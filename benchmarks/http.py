@@ -12,7 +12,8 @@ generator in a second process (raw keep-alive HTTP/1.1 clients on asyncio, see
   bytes out), so ``CPU ms`` of the evaluate rows minus this row is the HTTP layer's cost.
 
 ``--compare`` adds rows at 16 clients for the alternatives measured in docs/service.md:
-evaluation on the event loop instead of the engine thread, the pure-Python HTTP stack
+every case handed to the engine thread (the service's placement before; now only batches
+are), the pure-Python HTTP stack
 (h11 + asyncio) instead of httptools + uvloop, and no access log. Two workers are a main row.
 """
 
@@ -196,7 +197,7 @@ def run(
         rows.append(("in-process, no HTTP (same cases, same code)", in_process(bodies, requests)))
         server_rows("POST /v1/evaluate, --workers 2", CLIENTS[1:], workers=2)
         if compare:
-            server_rows("  … evaluated on the event loop", (16,), evaluate_in="loop")
+            server_rows("  … every case on the engine thread", (16,), evaluate_in="thread")
             server_rows(
                 "  … h11 + asyncio (no httptools/uvloop)", (16,), http="h11", loop="asyncio"
             )

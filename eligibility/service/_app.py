@@ -192,7 +192,9 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     async def evaluate_batch(request: Request) -> Response:
         raw = await read_body(request, settings.max_body_bytes)
         cases = batch_cases(raw, settings.max_batch)
-        body = await runtime.run(lambda registry: decide_batch(cases, registry), max(1, len(cases)))
+        body = await runtime.run(
+            lambda registry: decide_batch(cases, registry), max(1, len(cases)), batch=True
+        )
         return Response(body, media_type=JSON)
 
     @app.get(f"{API}/rulesets", summary="List rulesets and their versions in force")

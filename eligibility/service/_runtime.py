@@ -1,10 +1,12 @@
 """The per-process engine: the loaded rulesets, one evaluation at a time, admission and reload.
 
 durable-rules keeps its state in its C extension, shared by the whole process and not
-thread-safe. So each process evaluates one case at a time: on one dedicated engine thread
-(``evaluate_in="thread"``, the default) or on the event loop itself (``"loop"``). Requests are
-admitted against a bounded count of pending cases; beyond it they are refused at once (503)
-instead of queueing without bound.
+thread-safe. So each process evaluates one thing at a time, in arrival order, holding one turn
+(an asyncio lock): a single case on the event loop itself (it takes about a millisecond, less
+than handing it to a thread costs), a batch on one dedicated engine thread so the loop keeps
+answering health checks meanwhile (``evaluate_in="auto"``, the default; ``"thread"`` and
+``"loop"`` put everything in one place). Requests are admitted against a bounded count of
+pending cases; beyond it they are refused at once (503) instead of queueing without bound.
 
 Reload builds a complete new :class:`Registry` off to the side (on another thread; loading
 never touches durable-rules, which compiles lazily on the engine thread) and swaps one
@@ -83,8 +85,10 @@ class Runtime:
         self.settings = settings
         self.loaded = loaded
         self.pending = 0
-        """Cases admitted and not yet finished (queued or being evaluated)."""
+        """Cases admitted and not yet finished (waiting for their turn or being evaluated)."""
         self._executor: ThreadPoolExecutor | None = None
+        self._turn = asyncio.Lock()
+        """Held by the one evaluation running in this process, on the loop or on the thread."""
         self._reload_lock = asyncio.Lock()
 
     def _engine_thread(self) -> ThreadPoolExecutor:
@@ -92,29 +96,47 @@ class Runtime:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="eligibility-engine")
         return self._executor
 
-    async def run(self, work: Callable[[Registry], T], cases: int = 1) -> T:
-        """Run ``work`` on the current registry, admitted as ``cases`` pending cases."""
+    async def run(self, work: Callable[[Registry], T], cases: int = 1, batch: bool = False) -> T:
+        """Run ``work`` on the current registry, admitted as ``cases`` pending cases; ``batch``
+        work runs on the engine thread (in ``auto`` mode), anything else on the event loop."""
         if self.pending + cases > self.settings.max_pending:
             raise Overloaded(f"{self.pending} cases pending")
         registry = self.loaded.registry  # read once: the whole request uses this version
         self.pending += cases
-        if self.settings.evaluate_in == "loop":
+        mode = self.settings.evaluate_in
+        on_thread = mode == "thread" or (mode == "auto" and batch)
+        try:
+            await self._turn.acquire()
+        except BaseException:  # cancelled while waiting: never admitted to the engine
+            self.pending -= cases
+            raise
+        if not on_thread:
             try:
+                # Requests already received get their admission (or their 503) before this
+                # evaluation holds the loop, so a burst is counted, not silently queued.
+                await asyncio.sleep(0)
                 return work(registry)
             finally:
                 self.pending -= cases
+                self._turn.release()
         loop = asyncio.get_running_loop()
 
         def finished(_: Future[T]) -> None:
-            # Counted down when the engine is done, even if the caller stopped waiting.
+            # The turn and the count are given back when the engine is done, even if the caller
+            # stopped waiting: nothing else may run while the thread still evaluates.
             loop.call_soon_threadsafe(self._release, cases)
 
-        future = self._engine_thread().submit(work, registry)
+        try:
+            future = self._engine_thread().submit(work, registry)
+        except BaseException:
+            self._release(cases)
+            raise
         future.add_done_callback(finished)
         return await asyncio.wrap_future(future)
 
     def _release(self, cases: int) -> None:
         self.pending -= cases
+        self._turn.release()
 
     async def reload(self, propagate: bool = False) -> bool:
         """Load the rulesets again if their files changed; swap them in if all are valid.

@@ -32,9 +32,10 @@ class Settings(BaseModel):
     """Origins allowed by CORS; empty (the default) adds no CORS headers at all."""
     reload_endpoint: bool = True
     """Serve ``POST /v1/admin/reload``."""
-    evaluate_in: Literal["thread", "loop"] = "thread"
-    """Where evaluations run: one dedicated engine thread per process (default) or directly on
-    the event loop. Both run one evaluation at a time; see docs/service.md."""
+    evaluate_in: Literal["auto", "thread", "loop"] = "auto"
+    """Where evaluations run, one at a time in every mode: ``auto`` (default) decides a single
+    case on the event loop and a batch on the engine thread; ``thread`` runs everything on the
+    engine thread; ``loop`` everything on the event loop. See docs/service.md."""
     supervisor_pid: int | None = None
     """With several workers, the parent process to signal (SIGHUP) after a reload."""
 

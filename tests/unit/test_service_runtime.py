@@ -26,11 +26,12 @@ CA = ROOT / "docs" / "examples" / "us-ca" / "simple-possession.json"
 DE = ROOT / "docs" / "examples" / "de" / "example.json"
 
 
+@pytest.mark.parametrize("mode", ["auto", "thread", "loop"])
 def test_concurrent_requests_never_share_the_engine(
-    durable_registry: Registry, monkeypatch: pytest.MonkeyPatch
+    mode: str, durable_registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Forty requests at once: at most one evaluation runs at a time, and each answer equals
-    the sequential one."""
+    """Forty single cases and four batches at once, in every placement mode: at most one
+    evaluation runs at a time, and each answer equals the sequential one."""
     running, most = 0, 0
     lock = threading.Lock()
     evaluate = durable_registry.evaluate
@@ -47,18 +48,22 @@ def test_concurrent_requests_never_share_the_engine(
                 running -= 1
 
     monkeypatch.setattr(durable_registry, "evaluate", counted)
-    service = app_over(durable_registry, RULESETS)
+    service = app_over(durable_registry, RULESETS, evaluate_in=mode)
     bodies = [CA.read_bytes(), DE.read_bytes()] * 20
+    batch = json.dumps({"cases": [json.loads(b) for b in bodies[:5]]}).encode()
 
     async def burst(client: httpx.AsyncClient) -> list[httpx.Response]:
-        return await asyncio.gather(
-            *(client.post("/v1/evaluate", content=b, headers=JSON) for b in bodies)
-        )
+        singles = [client.post("/v1/evaluate", content=b, headers=JSON) for b in bodies]
+        batches = [client.post("/v1/evaluate/batch", content=batch, headers=JSON)] * 4
+        return await asyncio.gather(*singles[:20], *batches, *singles[20:])
 
     answers = with_client(service, burst)
     expected = [evaluate(parse_case_json(b)).to_json() for b in bodies]
     assert 1 == most
-    assert expected == [a.text for a in answers]
+    assert expected == [a.text for a in answers[:20] + answers[24:]]
+    for answer in answers[20:24]:
+        decisions = [r["decision"] for r in answer.json()["results"]]
+        assert [json.loads(e) for e in expected[:5]] == decisions
 
 
 def test_overload_is_a_503_with_retry_after_and_the_service_recovers(
@@ -70,7 +75,8 @@ def test_overload_is_a_503_with_retry_after_and_the_service_recovers(
     release = threading.Event()
 
     async def scenario(client: httpx.AsyncClient) -> list[httpx.Response]:
-        blocker = asyncio.ensure_future(runtime.run(lambda _: release.wait(10)))
+        # A batch's work runs on the engine thread, so the loop can still answer meanwhile.
+        blocker = asyncio.ensure_future(runtime.run(lambda _: release.wait(10), batch=True))
         await asyncio.sleep(0)  # let it be admitted
         refused = await client.post("/v1/evaluate", content=CA.read_bytes(), headers=JSON)
         not_ready = await client.get("/v1/ready")
