@@ -6,6 +6,10 @@ JSON Lines out to a file), so start-up, reading, worker IPC, writing and checkpo
 
 * throughput: wall time for ``--cases`` cases with each worker count, and the steady rate with
   start-up removed (a 1-case run of the same command is timed and subtracted);
+* the machine's own ceiling, measured in the same run just before: the same cases decided in
+  one process, then in two processes at once (no files, no IPC — each process evaluates its
+  own copy). On a VM whose two vCPUs are not always both available, this ratio moves from run
+  to run (1.6–2.1× on this project's VM); the batch ratio is only meaningful beside it;
 * memory: the resident memory (RSS) of the whole process tree — the command and its workers —
   sampled every half second over a ``--memory-cases`` run: peak, and the mean of the second
   tenth of the samples (the first holds start-up, before the workers exist) and of the last
@@ -16,11 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +88,34 @@ def throughput(n: int, workers: tuple[int, ...] = (1, 2), seed: int = 7) -> list
                 }
             )
     return rows
+
+
+def _evaluate_for(seconds: float, seed: int) -> float:
+    """Cases per second one process decides, end to end in memory, over ``seconds``."""
+    from eligibility._evaluate import Registry
+    from eligibility.case import parse_case_json
+
+    registry = Registry.load(evaluator="durable-rules")
+    texts = [json.dumps(c) for c in generate(2_000, seed)]
+    for text in texts[:200]:  # compile and warm up first
+        registry.evaluate(parse_case_json(text))
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for text in texts[done % len(texts) : done % len(texts) + 100]:
+            registry.evaluate(parse_case_json(text)).to_json_bytes(False)
+            done += 1
+    return done / (time.perf_counter() - start)
+
+
+def ceiling(seconds: float = 5.0, seed: int = 7) -> tuple[float, float]:
+    """Cases/s of one process alone and of two processes at once (their sum)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        one = pool.submit(_evaluate_for, seconds, seed).result()
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        # Both start together: each process loads before its timed loop, so the loops overlap.
+        two = sum(f.result() for f in [pool.submit(_evaluate_for, seconds, seed) for _ in "ab"])
+    return one, two
 
 
 def _tree_rss_kib(root: int) -> int:
@@ -163,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
 def print_throughput(cases: int, seed: int) -> None:
 
     print(f"eligibility batch — {cases:,} generated US-CA cases, JSON Lines in and out")
+    one, two = ceiling(seed=seed)
+    print(
+        f"machine ceiling, same moment: one process {one:,.0f} cases/s in memory, two at once "
+        f"{two:,.0f} ({two / one:.2f}×)"
+    )
     print(f"{'workers':>7} {'wall s':>8} {'start s':>8} {'cases/s':>9} {'steady/s':>9} {'×':>6}")
     rows = throughput(cases, (1, 2), seed)
     for row in rows:
