@@ -8,7 +8,7 @@ JSON Lines out to a file), so start-up, reading, worker IPC, writing and checkpo
   start-up removed (a 1-case run of the same command is timed and subtracted);
 * the machine's own ceiling, measured in the same run just before: the same cases decided in
   one process, then in two processes at once (no files, no IPC — each process evaluates its
-  own copy). On a VM whose two vCPUs are not always both available, this ratio moves from run
+  own copy of the corpus in memory). On a VM whose two vCPUs are not always both available, this ratio moves from run
   to run (1.6–2.1× on this project's VM); the batch ratio is only meaningful beside it;
 * memory: the resident memory (RSS) of the whole process tree — the command and its workers —
   sampled every half second over a ``--memory-cases`` run: peak, and the mean of the second
@@ -67,13 +67,17 @@ def _timed(source: Path, output: Path, workers: int) -> float:
     return time.perf_counter() - start
 
 
-def throughput(n: int, workers: tuple[int, ...] = (1, 2), seed: int = 7) -> list[dict[str, Any]]:
-    """One row per worker count: wall seconds, cases/s end to end, and steady cases/s."""
+def throughput(
+    n: int, workers: tuple[int, ...] = (1, 2), seed: int = 7
+) -> tuple[tuple[float, float], list[dict[str, Any]]]:
+    """The machine's ceiling on the corpus (see :func:`ceiling`), then one row per worker
+    count: wall seconds, cases/s end to end, and steady cases/s."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         source, one = Path(tmp) / "cases.jsonl", Path(tmp) / "one.jsonl"
         write_corpus(source, n, seed)
         write_corpus(one, 1, seed)
+        limits = ceiling(source)
         for w in workers:
             startup = _timed(one, Path(tmp) / "out-1.jsonl", w)
             wall = _timed(source, Path(tmp) / "out.jsonl", w)
@@ -87,34 +91,36 @@ def throughput(n: int, workers: tuple[int, ...] = (1, 2), seed: int = 7) -> list
                     "steady_cases_per_s": (n - 1) / max(wall - startup, 1e-9),
                 }
             )
-    return rows
+    return limits, rows
 
 
-def _evaluate_for(seconds: float, seed: int) -> float:
-    """Cases per second one process decides, end to end in memory, over ``seconds``."""
+def _evaluate_for(seconds: float, corpus: str) -> float:
+    """Cases per second one process decides the lines of ``corpus`` (cycled), end to end in
+    memory — parse, evaluate, compact JSON — over ``seconds``."""
     from eligibility._evaluate import Registry
     from eligibility.case import parse_case_json
 
     registry = Registry.load(evaluator="durable-rules")
-    texts = [json.dumps(c) for c in generate(2_000, seed)]
-    for text in texts[:200]:  # compile and warm up first
-        registry.evaluate(parse_case_json(text))
+    lines = Path(corpus).read_bytes().splitlines()
+    for line in lines[:200]:  # compile and warm up first
+        registry.evaluate(parse_case_json(line))
     done, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
-        for text in texts[done % len(texts) : done % len(texts) + 100]:
-            registry.evaluate(parse_case_json(text)).to_json_bytes(False)
+        for line in lines[done % len(lines) : done % len(lines) + 100]:
+            registry.evaluate(parse_case_json(line)).to_json_bytes(False)
             done += 1
     return done / (time.perf_counter() - start)
 
 
-def ceiling(seconds: float = 5.0, seed: int = 7) -> tuple[float, float]:
-    """Cases/s of one process alone and of two processes at once (their sum)."""
+def ceiling(corpus: Path, seconds: float = 5.0) -> tuple[float, float]:
+    """Cases/s of one process alone and of two processes at once (their sum), on ``corpus``."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
-        one = pool.submit(_evaluate_for, seconds, seed).result()
+        one = pool.submit(_evaluate_for, seconds, str(corpus)).result()
     with ProcessPoolExecutor(2, mp_context=context) as pool:
         # Both start together: each process loads before its timed loop, so the loops overlap.
-        two = sum(f.result() for f in [pool.submit(_evaluate_for, seconds, seed) for _ in "ab"])
+        runs = [pool.submit(_evaluate_for, seconds, str(corpus)) for _ in "ab"]
+        two = sum(f.result() for f in runs)
     return one, two
 
 
@@ -197,13 +203,12 @@ def main(argv: list[str] | None = None) -> int:
 def print_throughput(cases: int, seed: int) -> None:
 
     print(f"eligibility batch — {cases:,} generated US-CA cases, JSON Lines in and out")
-    one, two = ceiling(seed=seed)
+    (one, two), rows = throughput(cases, (1, 2), seed)
     print(
-        f"machine ceiling, same moment: one process {one:,.0f} cases/s in memory, two at once "
-        f"{two:,.0f} ({two / one:.2f}×)"
+        f"machine ceiling, same cases, same run: one process {one:,.0f} cases/s in memory, "
+        f"two at once {two:,.0f} ({two / one:.2f}×)"
     )
     print(f"{'workers':>7} {'wall s':>8} {'start s':>8} {'cases/s':>9} {'steady/s':>9} {'×':>6}")
-    rows = throughput(cases, (1, 2), seed)
     for row in rows:
         ratio = row["steady_cases_per_s"] / rows[0]["steady_cases_per_s"]
         print(
