@@ -31,7 +31,7 @@ from eligibility.service._models import (
     openapi_for,
     problem_responses,
 )
-from eligibility.service._runtime import Loaded, Overloaded, Runtime, load
+from eligibility.service._runtime import INLINE_MAX_BYTES, Loaded, Overloaded, Runtime, load
 from eligibility.service._settings import Settings
 
 log = logging.getLogger("eligibility.service")
@@ -164,7 +164,9 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     async def evaluate(request: Request) -> Response:
         raw = await read_body(request, settings.max_body_bytes)
         try:
-            body = await runtime.run(lambda registry: decide_one(raw, registry))
+            body = await runtime.run(
+                lambda registry: decide_one(raw, registry), long=len(raw) > INLINE_MAX_BYTES
+            )
         except Overloaded:
             raise
         except Exception as exc:
@@ -193,7 +195,7 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
         raw = await read_body(request, settings.max_body_bytes)
         cases = batch_cases(raw, settings.max_batch)
         body = await runtime.run(
-            lambda registry: decide_batch(cases, registry), max(1, len(cases)), batch=True
+            lambda registry: decide_batch(cases, registry), max(1, len(cases)), long=True
         )
         return Response(body, media_type=JSON)
 

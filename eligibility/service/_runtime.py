@@ -2,10 +2,10 @@
 
 durable-rules keeps its state in its C extension, shared by the whole process and not
 thread-safe. So each process evaluates one thing at a time, in arrival order, holding one turn
-(an asyncio lock): a single case on the event loop itself (it takes about a millisecond, less
-than handing it to a thread costs), a batch on one dedicated engine thread so the loop keeps
-answering health checks meanwhile (``evaluate_in="auto"``, the default; ``"thread"`` and
-``"loop"`` put everything in one place). Requests are admitted against a bounded count of
+(an asyncio lock): a single case of ordinary size on the event loop itself (it takes about a
+millisecond, less than handing it to a thread costs), a batch or an outsized case on one
+dedicated engine thread so the loop keeps answering health checks meanwhile
+(``evaluate_in="auto"``, the default; ``"thread"`` and ``"loop"`` put everything in one place). Requests are admitted against a bounded count of
 pending cases; beyond it they are refused at once (503) instead of queueing without bound.
 
 Reload builds a complete new :class:`Registry` off to the side (on another thread; loading
@@ -34,6 +34,11 @@ from eligibility.errors import EligibilityError, Problem, RulesetError
 from eligibility.service._settings import Settings
 
 T = TypeVar("T")
+INLINE_MAX_BYTES = 8 * 1024
+"""In ``auto`` mode, a single case whose body is larger than this is decided on the engine
+thread. A typical case is 1–3 KB and takes about a millisecond, but the time grows with the
+record: a California case listing 50 priors (5.8 KB) took 18 ms, 150 priors (16 KB) 46 ms, and
+one of 1.2 MB most of a second — on the event loop, health checks would stall that long."""
 log = logging.getLogger("eligibility.service")
 
 
@@ -96,15 +101,16 @@ class Runtime:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="eligibility-engine")
         return self._executor
 
-    async def run(self, work: Callable[[Registry], T], cases: int = 1, batch: bool = False) -> T:
-        """Run ``work`` on the current registry, admitted as ``cases`` pending cases; ``batch``
-        work runs on the engine thread (in ``auto`` mode), anything else on the event loop."""
+    async def run(self, work: Callable[[Registry], T], cases: int = 1, long: bool = False) -> T:
+        """Run ``work`` on the current registry, admitted as ``cases`` pending cases; ``long``
+        work (a batch, an outsized case) runs on the engine thread in ``auto`` mode, anything
+        else on the event loop."""
         if self.pending + cases > self.settings.max_pending:
             raise Overloaded(f"{self.pending} cases pending")
         registry = self.loaded.registry  # read once: the whole request uses this version
         self.pending += cases
         mode = self.settings.evaluate_in
-        on_thread = mode == "thread" or (mode == "auto" and batch)
+        on_thread = mode == "thread" or (mode == "auto" and long)
         try:
             await self._turn.acquire()
         except BaseException:  # cancelled while waiting: never admitted to the engine

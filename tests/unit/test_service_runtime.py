@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from eligibility import Decision, EngineError, Registry, parse_case_json
 from eligibility.cli import app as cli
-from eligibility.service._runtime import Runtime
+from eligibility.service._runtime import INLINE_MAX_BYTES, Runtime
 from tests.conftest import FIXTURES, ROOT, RULESETS
 from tests.service_client import JSON, app_loading, app_over, copy_rulesets, request, with_client
 
@@ -66,6 +66,48 @@ def test_concurrent_requests_never_share_the_engine(
         assert [json.loads(e) for e in expected[:5]] == decisions
 
 
+def test_an_outsized_case_is_decided_on_the_engine_thread_and_a_small_one_on_the_loop(
+    durable_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case above INLINE_MAX_BYTES (here 800 priors) would hold the event loop for tens of
+    milliseconds or more, so it goes to the engine thread; an ordinary one is decided in turn
+    on the loop. Both answers equal the sequential ones."""
+    threads: list[str] = []
+    evaluate = durable_registry.evaluate
+
+    def where(case: Any) -> Decision:
+        threads.append(threading.current_thread().name)
+        return evaluate(case)
+
+    monkeypatch.setattr(durable_registry, "evaluate", where)
+    small = CA.read_bytes()
+    data = json.loads(small)
+    prior = {
+        "statute": "HSC 11350",
+        "disposition": "conviction",
+        "disposition_date": "2010-01-05",
+        "felony": False,
+    }
+    data["priors"] = [prior] * 800
+    big = json.dumps(data).encode()
+    assert len(small) <= INLINE_MAX_BYTES < len(big)
+    service = app_over(durable_registry, RULESETS)
+
+    async def both(client: httpx.AsyncClient) -> list[httpx.Response]:
+        return [
+            await client.post("/v1/evaluate", content=small, headers=JSON),
+            await client.post("/v1/evaluate", content=big, headers=JSON),
+        ]
+
+    answers = with_client(service, both)
+    assert [200, 200] == [a.status_code for a in answers]
+    assert not threads[0].startswith("eligibility-engine")
+    assert threads[1].startswith("eligibility-engine")
+    assert [evaluate(parse_case_json(b)).to_json() for b in (small, big)] == [
+        a.text for a in answers
+    ]
+
+
 def test_overload_is_a_503_with_retry_after_and_the_service_recovers(
     durable_registry: Registry,
 ) -> None:
@@ -75,8 +117,8 @@ def test_overload_is_a_503_with_retry_after_and_the_service_recovers(
     release = threading.Event()
 
     async def scenario(client: httpx.AsyncClient) -> list[httpx.Response]:
-        # A batch's work runs on the engine thread, so the loop can still answer meanwhile.
-        blocker = asyncio.ensure_future(runtime.run(lambda _: release.wait(10), batch=True))
+        # Long work (a batch) runs on the engine thread, so the loop can still answer meanwhile.
+        blocker = asyncio.ensure_future(runtime.run(lambda _: release.wait(10), long=True))
         await asyncio.sleep(0)  # let it be admitted
         refused = await client.post("/v1/evaluate", content=CA.read_bytes(), headers=JSON)
         not_ready = await client.get("/v1/ready")
