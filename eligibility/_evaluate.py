@@ -91,9 +91,8 @@ _ITEM_PATH = {
     "custody_days": "custody",
 }
 _M = TypeVar("_M", bound=BaseModel)
-_Reads = dict[Any, Any]
-"""For one case and governing day: each fact record built (by its name) and each criterion's
-list of records (by what the criterion reads)."""
+_Reads = dict[tuple[Any, ...], list[FactRead]]
+"""Fact records already built for one case and governing day, by what a criterion reads."""
 
 _RANK = {"entitled": 4, "eligible": 3, "undetermined": 2, "ineligible": 1, "not_applicable": 0}
 
@@ -583,67 +582,8 @@ def _out(value: Any) -> str | int | float | bool | None:
     return str(value)
 
 
-_ORDERS_MAX = 4_096
-_orders: dict[tuple[Any, ...], list[tuple[str, str, str | None, int, str]]] = {}
-"""The fact records a criterion lists, in order, per shape of the lists it reads: each as
-(memo key, record name, list name or None, item index, item field). Bounded: cleared when
-full."""
-
-
-def _order(
-    names: tuple[str, ...], lists: tuple[tuple[str, tuple[str, ...]], ...], shape: tuple[Any, ...]
-) -> list[tuple[str, str, str | None, int, str]]:
-    """Record names sorted as text (so ``priors[10]`` sorts before ``priors[2]``), as the
-    decision has always listed them. A list that is missing or empty is one record of its own
-    (its memo key differs from the same name read as a count)."""
-    keyed: dict[str, tuple[str, str, str | None, int, str]] = {
-        n: (n, n, None, 0, "") for n in names
-    }
-    for (list_name, fields), length in zip(lists, shape, strict=True):
-        if not length:
-            keyed[list_name] = ("\0" + list_name, list_name, list_name, -1, "")
-        for i in range(length or 0):
-            for f in fields:
-                key = f"{list_name}[{i}].{f}"
-                keyed[key] = (key, key, list_name, i, f)
-    return [keyed[k] for k in sorted(keyed)]
-
-
-def _records(c: CriterionDef, ev: Evaluator, reads: _Reads) -> list[FactRead]:
-    """The facts ``c`` read, with their values. ``reads`` holds, for one case and governing
-    day, each record already built (by name) and each list already assembled (by what a
-    criterion reads), so criteria and measures reading the same facts share them."""
-    key = (c.read_names, c.read_lists)
-    out: list[FactRead] | None = reads.get(key)
-    if out is not None:
-        return out
-    facts = ev.facts
-    shape = tuple(
-        None if (items := facts.get(list_name)) is None else len(items)
-        for list_name, _ in c.read_lists
-    )
-    okey = (*key, shape)
-    order = _orders.get(okey)
-    if order is None:
-        if len(_orders) >= _ORDERS_MAX:
-            _orders.clear()
-        order = _orders[okey] = _order(c.read_names, c.read_lists, shape)
-    out = []
-    for memo, name, list_name, index, field in order:
-        record = reads.get(memo)
-        if record is None:
-            if list_name is None:
-                value = facts.get(name)
-                if isinstance(value, tuple):
-                    value = f"{len(value)} record(s)"
-            elif index < 0:
-                value = None if facts.get(list_name) is None else "none"
-            else:
-                value = facts[list_name][index].get(field)
-            record = reads[memo] = _fact_read(name, value)
-        out.append(record)
-    reads[key] = out
-    return out
+def _status(v: bool | None) -> Literal["met", "not_met", "unknown"]:
+    return "unknown" if v is None else ("met" if v else "not_met")
 
 
 def _criterion(
@@ -652,25 +592,23 @@ def _criterion(
     ev: Evaluator,
     reads: _Reads,
 ) -> CriterionResult:
+    key = (c.read_names, c.read_lists)
+    facts = reads.get(key)
+    if facts is None:
+        read = ev.reads(c.read_names, dict(c.read_lists))
+        facts = reads[key] = [_fact_read(k, read[k]) for k in sorted(read)]
     return _trusted(
         CriterionResult,
         {
             "id": c.id,
             "role": cast(Role, c.role),  # the loader sets one of the four roles
-            "status": _STATUS[verdicts[c.key]],
+            "status": _status(verdicts[c.key]),
             "text": c.text,
             "citation": citation_out(c.cite),
-            "facts": _records(c, ev, reads),
-            "unless": [_criterion(u, verdicts, ev, reads) for u in c.unless] if c.unless else [],
+            "facts": facts,
+            "unless": [_criterion(u, verdicts, ev, reads) for u in c.unless],
         },
     )
-
-
-_STATUS: dict[bool | None, Literal["met", "not_met", "unknown"]] = {
-    True: "met",
-    False: "not_met",
-    None: "unknown",
-}
 
 
 def _missing_path(name: str, ruleset: Ruleset) -> tuple[str, str] | None:
