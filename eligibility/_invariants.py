@@ -15,7 +15,7 @@ from typing import Any, get_args
 
 from eligibility import ruleset_schema as S
 from eligibility._model import Cite, FactDef, MeasureDef
-from eligibility._types import Scalar, suggest
+from eligibility._types import Scalar, fits, suggest
 from eligibility.case import Charge, Prior, parse_case
 from eligibility.errors import CaseError
 
@@ -210,10 +210,5 @@ def _choices(key: str) -> str | None:
 
 
 def _fits(value: Any, t: Scalar) -> bool:
-    if t == Scalar.BOOL:
-        return isinstance(value, bool)
-    if t == Scalar.NUMBER:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if t == Scalar.STRING:
-        return isinstance(value, str)
-    return t == Scalar.DATE and isinstance(value, str)
+    # An invariant's dates arrive as text (they are checked as dates when the case is built).
+    return isinstance(value, str) if t == Scalar.DATE else fits(value, t)

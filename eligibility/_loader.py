@@ -42,6 +42,7 @@ from eligibility._types import (
     Type,
     TypeCheckError,
     TypeProblem,
+    fits,
     parse_type,
     suggest,
 )
@@ -238,7 +239,7 @@ class _Builder:
             reason = None
             if isinstance(f.missing, S.Assume):
                 assume, reason = f.missing.assume, f.missing.reason
-                if not _fits(assume, ftype) or (f.values and assume not in f.values):
+                if not fits(assume, ftype) or (f.values and assume not in f.values):
                     self.error(
                         ("facts", name, "missing", "assume"),
                         f"the assumed value does not fit a {f.type} fact",
@@ -576,18 +577,6 @@ def _substitute(node: E.Node, lookup: Any) -> E.Node:
     return go(node, frozenset())
 
 
-def _fits(value: Any, t: Scalar) -> bool:
-    if t == Scalar.BOOL:
-        return isinstance(value, bool)
-    if t == Scalar.NUMBER:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if t == Scalar.STRING:
-        return isinstance(value, str)
-    if t == Scalar.DATE:
-        return isinstance(value, dt.date)
-    return False
-
-
 def _coerce(value: Any, t: Type) -> Any:
     """Convert a YAML parameter value to its runtime form, or ``None`` if it does not fit."""
     if isinstance(t, ListOf):
@@ -595,7 +584,7 @@ def _coerce(value: Any, t: Type) -> Any:
             return None
         items = [_coerce(v, t.elem) for v in value]
         return None if any(i is None for i in items) else tuple(items)
-    if not isinstance(t, Scalar) or not _fits(value, t):
+    if not isinstance(t, Scalar) or not fits(value, t):
         return None
     if t == Scalar.NUMBER:
         return Decimal(str(value))

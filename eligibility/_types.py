@@ -6,10 +6,12 @@ number is a load error with file, line and column, never an evaluation surprise.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from eligibility import _expr as E
 
@@ -127,6 +129,19 @@ class TypeCheckError(Exception):
 
 def _fail(node: E.Node, message: str, hint: str | None = None) -> TypeCheckError:
     return TypeCheckError(TypeProblem(message, node.line, node.column, hint))
+
+
+def fits(value: Any, t: Scalar) -> bool:
+    """Whether a plain value (as loaded from YAML) has scalar type ``t``; a date is a date."""
+    if t == Scalar.BOOL:
+        return isinstance(value, bool)
+    if t == Scalar.NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if t == Scalar.STRING:
+        return isinstance(value, str)
+    if t == Scalar.DATE:
+        return isinstance(value, dt.date)
+    return False
 
 
 def suggest(name: str, candidates: list[str]) -> str | None:
