@@ -44,9 +44,9 @@ def default_registry() -> Registry:
         return _default
 
 
-def evaluate(case: Case, registry: Registry | None = None) -> Decision:
+def evaluate(case: Case, registry: Registry | None = None, strict: bool = False) -> Decision:
     """Screen ``case`` against its jurisdiction's rulesets and explain the outcome."""
-    return (registry or default_registry()).evaluate(case)
+    return (registry or default_registry()).evaluate(case, strict=strict)
 
 
 def load_rulesets(root: str | Path | None = None) -> Registry:

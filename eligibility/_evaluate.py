@@ -35,6 +35,7 @@ from eligibility.decision import (
     GoverningDate,
     MeasureResult,
     MissingFact,
+    NoticeOut,
     RulesetApplied,
     UnsettledPoint,
 )
@@ -44,6 +45,7 @@ from eligibility.errors import (
     RulesetError,
     UnknownJurisdictionError,
 )
+from eligibility.records.notices import REFUSED_IN_STRICT_MODE, Notice
 
 EvaluatorName = Literal["durable-rules", "reference"]
 Role = Literal["scope", "requires", "excluded_if", "unless"]
@@ -280,8 +282,12 @@ class Registry:
             return None
         return {**inherited, **own}
 
-    def evaluate(self, case: Case) -> Decision:
-        """Screen one case against every ruleset of its jurisdiction."""
+    def evaluate(self, case: Case, strict: bool = False) -> Decision:
+        """Screen one case against every ruleset of its jurisdiction.
+
+        What the rulesets cannot read (a citation, a substance, a unit) is unknown and listed in
+        the decision's ``notices``; with ``strict`` such a case is refused instead
+        (:class:`CaseError` naming each value)."""
         code = case.jurisdiction.lower()
         groups = self.groups_for(code)
         if groups is None:
@@ -291,6 +297,7 @@ class Registry:
         measures: list[MeasureResult] = []
         assumptions: list[AssumptionOut] = []
         collector = _Collector()
+        notices = _Notices()
         for rid in sorted(groups):
             versions = tuple(groups[rid])
             selected = self._select(versions, case)
@@ -298,11 +305,12 @@ class Registry:
             if selected.ruleset is None:
                 # Still check the case against the latest version, so a wrong statute or fact
                 # value is reported even when no version can be selected.
-                self._normalisers[id(versions[-1])].normalise(case)
+                notices.add(versions[-1].id, self._normalisers[id(versions[-1])].normalise(case))
                 measures.extend(_unselected(selected, collector))
                 continue
             ruleset = selected.ruleset
             facts = self._normalisers[id(ruleset)].normalise(case)
+            notices.add(ruleset.id, facts)
             assumptions.extend(
                 AssumptionOut(
                     fact=f"facts.{a.fact}", ruleset=ruleset.id, value=_out(a.value), reason=a.reason
@@ -322,6 +330,7 @@ class Registry:
                 "missing_facts": collector.missing_facts(),
                 "unsettled": collector.unsettled_points(),
                 "assumptions": assumptions,
+                "notices": notices.out(strict),
                 "summary": _summary(code.upper(), case.case_id, measures),
                 "disclaimer": DISCLAIMER,
             },
@@ -482,6 +491,58 @@ class Registry:
 
 
 # -- assembling the decision -------------------------------------------------------------------
+
+
+class _Notices:
+    """Gathers the notices of every ruleset's reading, each once, naming the rulesets."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[Any, ...], tuple[Notice, list[str]]] = {}
+
+    def add(self, ruleset: str, facts: Facts) -> None:
+        for n in facts.notices:
+            key = (n.location, n.kind, n.recorded, n.read_as, n.message, n.question)
+            entry = self.seen.setdefault(key, (n, []))
+            if ruleset not in entry[1]:
+                entry[1].append(ruleset)
+
+    def out(self, strict: bool) -> list[NoticeOut]:
+        if strict:
+            refused = [
+                Problem(
+                    f"{n.recorded!r} {n.message}",
+                    location=n.location,
+                    hint=n.question,
+                )
+                for n, _ in self.seen.values()
+                if n.kind in REFUSED_IN_STRICT_MODE
+            ]
+            if refused:
+                raise CaseError(refused)
+        return [
+            _trusted(
+                NoticeOut,
+                {
+                    "location": n.location,
+                    "kind": n.kind,
+                    "recorded": n.recorded,
+                    "read_as": list(n.read_as),
+                    "message": n.message,
+                    "question": n.question,
+                    "rulesets": sorted(rulesets),
+                },
+            )
+            for n, rulesets in sorted(
+                self.seen.values(), key=lambda e: (_loc_key(e[0].location), e[0].kind, e[0].message)
+            )
+        ]
+
+
+def _loc_key(location: str) -> tuple[Any, ...]:
+    """``charges[10]`` after ``charges[2]``."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"\[(\d+)\]", location))
 
 
 class _Collector:

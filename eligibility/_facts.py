@@ -17,24 +17,15 @@ from typing import Any
 
 from eligibility._model import Ruleset
 from eligibility._types import Scalar, suggest
-from eligibility.case import Case, Charge, Prior, Quantity
+from eligibility.case import Case, Charge, Prior
 from eligibility.errors import CaseError, Problem
+from eligibility.records.notices import Notice
+from eligibility.records.reader import read_quantity, read_statute, read_substance
 
 QUANTUM = Decimal("0.000001")
 MAX_NUMBER = 10**12
 """The largest magnitude a numeric fact may have: the engine compares numbers exactly, as
 integer millionths, and those must fit in 64 bits."""
-
-_MASS = {
-    "ug": Decimal("0.000001"),
-    "mg": Decimal("0.001"),
-    "g": Decimal(1),
-    "kg": Decimal(1000),
-    "oz": Decimal("28.349523125"),
-    "lb": Decimal("453.59237"),
-}
-_VOLUME = {"ml": Decimal(1), "l": Decimal(1000)}
-_COUNT = {"plants", "units", "doses"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +43,8 @@ class Facts:
 
     values: Mapping[str, Any]
     assumptions: tuple[Assumption, ...]
+    notices: tuple[Notice, ...] = ()
+    """What was read how, and what could not be read."""
 
 
 def quantise(value: Decimal) -> Decimal:
@@ -65,17 +58,6 @@ def completed_years(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _quantity(q: Quantity | None) -> dict[str, Decimal]:
-    if q is None:
-        return {}
-    value = Decimal(repr(q.value))
-    if q.unit in _MASS:
-        return {"quantity_g": quantise(value * _MASS[q.unit])}
-    if q.unit in _VOLUME:
-        return {"quantity_ml": quantise(value * _VOLUME[q.unit])}
-    return {"quantity_units": quantise(value)}
-
-
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 
@@ -86,52 +68,53 @@ class Normaliser:
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
 
-    def offence(self, statute: str | None, where: str, problems: list[Problem]) -> dict[str, Any]:
+    def offence(
+        self, statute: str | None, where: str, given: set[str], notices: list[Notice]
+    ) -> dict[str, Any]:
         if statute is None:
             return {}
-        code = self.ruleset.statutes.lookup(statute)
-        if code is None:
-            near = self.ruleset.statutes.suggestions(statute)
-            hint = (f"did you mean {', '.join(near)}? " if near else "") + (
-                "if the offence is outside this table, leave out `statute` and give "
-                "`category`, `class` and `drug_related`"
-            )
-            problems.append(
-                Problem(
-                    f"statute {statute!r} is not in the {self.ruleset.jurisdiction.upper()} "
-                    f"statute table of ruleset {self.ruleset.id}",
-                    location=where,
-                    hint=hint,
-                )
-            )
-            return {}
-        row = self.ruleset.offences[code]
-        return {
-            "offense": code,
-            "statute": statute,
-            "category": row.category,
-            "class": row.class_,
-            "drug_related": row.drug_related,
-        }
+        return read_statute(
+            self.ruleset.statutes, self.ruleset.jurisdiction, statute, where, given, notices
+        )
 
-    def charge(self, c: Charge, i: int, problems: list[Problem]) -> dict[str, Any]:
-        base = self.offence(c.statute, f"charges[{i}].statute", problems)
+    def charge(self, c: Charge, i: int, notices: list[Notice]) -> dict[str, Any]:
         own = _drop_none(
             {
                 "category": c.category,
                 "class": c.class_,
-                "substance": c.substance,
                 "purpose": c.purpose,
                 "violence": c.violence,
                 "weapon": c.weapon,
                 "drug_related": c.drug_related,
             }
         )
-        return _drop_none({**base, **own, **_quantity(c.quantity)})
+        base = self.offence(c.statute, f"charges[{i}].statute", set(own), notices)
+        if c.substance is not None:
+            base.update(
+                read_substance(
+                    self.ruleset.substances, c.substance, f"charges[{i}].substance", notices
+                )
+            )
+        if c.quantity is not None:
+            gross = bool(
+                self.ruleset.vocabulary
+                and self.ruleset.vocabulary.file.quantities.gross_counts_as_weight
+            )
+            base.update(
+                read_quantity(
+                    c.quantity.value, c.quantity.unit, f"charges[{i}].quantity", gross, notices
+                )
+            )
+        return _drop_none({**base, **own})
 
-    def prior(self, p: Prior, i: int, jurisdiction: str, problems: list[Problem]) -> dict[str, Any]:
+    def prior(self, p: Prior, i: int, jurisdiction: str, notices: list[Notice]) -> dict[str, Any]:
         same = p.jurisdiction is None or p.jurisdiction.lower() == jurisdiction
-        base = self.offence(p.statute, f"priors[{i}].statute", problems) if same else {}
+        given = {
+            k
+            for k in ("category", "class", "drug_related")
+            if getattr(p, k if k != "class" else "class_") is not None
+        }
+        base = self.offence(p.statute, f"priors[{i}].statute", given, notices) if same else {}
         if not same and p.statute is not None:
             base = {"statute": p.statute}
         custody: int | None = None
@@ -160,6 +143,7 @@ class Normaliser:
     def normalise(self, case: Case) -> Facts:
         """Normalise ``case``; raise :class:`CaseError` listing every problem."""
         problems: list[Problem] = []
+        notices: list[Notice] = []
         jurisdiction = self.ruleset.jurisdiction
         values: dict[str, Any] = {
             "offense_date": case.offense_date,
@@ -195,16 +179,16 @@ class Normaliser:
                 values["age_at_decision"] = Decimal(completed_years(birth, case.decision_date))
         if case.charges is not None:
             values["charges"] = tuple(
-                self.charge(c, i, problems) for i, c in enumerate(case.charges)
+                self.charge(c, i, notices) for i, c in enumerate(case.charges)
             )
         if case.priors is not None:
             values["priors"] = tuple(
-                self.prior(p, i, jurisdiction, problems) for i, p in enumerate(case.priors)
+                self.prior(p, i, jurisdiction, notices) for i, p in enumerate(case.priors)
             )
         assumptions = self._declared(case, values, problems)
         if problems:
             raise CaseError(problems)
-        return Facts(_drop_none(values), tuple(assumptions))
+        return Facts(_drop_none(values), tuple(assumptions), tuple(notices))
 
     def _declared(
         self, case: Case, values: dict[str, Any], problems: list[Problem]

@@ -33,7 +33,6 @@ from eligibility._model import (
     UnsettledDef,
 )
 from eligibility._reference import facts_read
-from eligibility._statutes import StatuteTable
 from eligibility._types import (
     CASE_FIELDS,
     Checker,
@@ -49,6 +48,10 @@ from eligibility._types import (
 from eligibility._yaml import Loaded, YamlError, load_yaml
 from eligibility.case import path_of, problems_from_validation, suggest_field
 from eligibility.errors import ConditionSyntaxError, Problem, RulesetError
+from eligibility.records.checks import substance_lists, vocabulary_problems
+from eligibility.records.substances import Substances
+from eligibility.records.table import Row, StatuteTable
+from eligibility.records.vocabulary import Vocabulary, load_vocabulary
 
 YamlPath = tuple[str | int, ...]
 
@@ -62,11 +65,12 @@ def load_ruleset(path: str | Path) -> Ruleset:
         raise RulesetError(
             [Problem(f"cannot read the file: {exc.strerror}", file=str(path))]
         ) from None
-    return load_ruleset_text(raw, str(path))
+    return load_ruleset_text(raw, str(path), load_vocabulary(path.parent))
 
 
-def load_ruleset_text(raw: bytes, file: str) -> Ruleset:
-    """Load and check a ruleset from its bytes; ``file`` names it in messages."""
+def load_ruleset_text(raw: bytes, file: str, vocabulary: Vocabulary | None = None) -> Ruleset:
+    """Load and check a ruleset from its bytes; ``file`` names it in messages. ``vocabulary``
+    is its jurisdiction's records vocabulary (how records cite, name and weigh), if it has one."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -88,7 +92,7 @@ def load_ruleset_text(raw: bytes, file: str) -> Ruleset:
                 hint = suggest_field(S.RulesetFile, path)
             problems.append(loaded.problem(path, p.message, hint))
         raise RulesetError(problems) from None
-    builder = _Builder(model, loaded, hashlib.sha256(raw).hexdigest())
+    builder = _Builder(model, loaded, hashlib.sha256(raw).hexdigest(), vocabulary)
     ruleset = builder.build()
     if builder.problems:
         raise RulesetError(sorted(builder.problems, key=lambda p: (p.line or 0, p.column or 0)))
@@ -98,8 +102,15 @@ def load_ruleset_text(raw: bytes, file: str) -> Ruleset:
 class _Builder:
     """Checks a validated file for meaning and builds the :class:`Ruleset`."""
 
-    def __init__(self, model: S.RulesetFile, loaded: Loaded, content_hash: str) -> None:
+    def __init__(
+        self,
+        model: S.RulesetFile,
+        loaded: Loaded,
+        content_hash: str,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         self.m = model
+        self.vocabulary = vocabulary
         self.loaded = loaded
         self.hash = content_hash
         self.problems: list[Problem] = []
@@ -207,6 +218,8 @@ class _Builder:
             path=self.loaded.file,
             applies_in_subdivisions=m.applies_in_subdivisions,
             invariants=invariants,
+            substances=self._substances(),
+            vocabulary=self.vocabulary,
         )
 
     # -- pieces ---------------------------------------------------------------------------
@@ -387,10 +400,43 @@ class _Builder:
             if o.citation:
                 self.cite(o.citation, ("offences", i, "citation"))
             out[o.code] = OffenceDef(o.code, o.title, o.category, o.class_, o.drug_related)
+        families = {k: list(v) for k, v in self.m.statute_families.items()}
+        cites = self.vocabulary.file.citations if self.vocabulary else None
+        if cites is not None:
+            for name, spellings in cites.families.items():
+                families.setdefault(name, []).extend(spellings)
         table = StatuteTable(
-            ((o.code, o.aliases) for o in self.m.offences), self.m.statute_families
+            (
+                (
+                    Row(
+                        o.code,
+                        o.title,
+                        {"category": o.category, "class": o.class_, "drug_related": o.drug_related},
+                    ),
+                    o.aliases,
+                )
+                for o in self.m.offences
+            ),
+            families,
+            prefixes=cites.prefixes if cites else (),
+            ignore=cites.ignore if cites else (),
+            sharing=self.vocabulary.sharing_for(families) if self.vocabulary else (),
+            letter_suffix_may_be_subdivision=bool(cites and cites.letter_suffix_may_be_subdivision),
         )
         return out, table
+
+    def _substances(self) -> Substances:
+        """The substance vocabulary as this ruleset's lists see it: every name a list compares
+        with a charge's substance reads as itself unless the vocabulary maps it."""
+        lists = substance_lists(self.m)
+        rule_names = [v for values in lists.values() for v in values]
+        subs = self.vocabulary.file.substances if self.vocabulary else None
+        vocab = Substances(
+            subs.names if subs else {}, subs.ignore_words if subs else (), rule_names
+        )
+        for problem in vocabulary_problems(vocab, lists):
+            self.error(("parameters", problem[0]), problem[1], problem[2])
+        return vocab
 
     def _measures(self, in_force: Period) -> tuple[MeasureDef, ...]:
         out = []
@@ -593,12 +639,14 @@ def _coerce(value: Any, t: Type) -> Any:
 
 def load_ruleset_files(files: Iterable[Path]) -> list[Ruleset]:
     """Load every file; raise one :class:`RulesetError` naming the problems of all of them."""
-    loaded, problems = [], []
+    loaded: list[Ruleset] = []
+    problems: list[Problem] = []
     for file in files:
         try:
             loaded.append(load_ruleset(file))
         except RulesetError as exc:
-            problems.extend(exc.problems)
+            # A jurisdiction's vocabulary problem is reported once, not once per ruleset file.
+            problems.extend(p for p in exc.problems if p not in problems)
     if problems:
         raise RulesetError(problems)
     return loaded

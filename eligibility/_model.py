@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eligibility import _expr as E
-from eligibility._statutes import StatuteTable
 from eligibility._types import Scalar, Type
+from eligibility.records.substances import Substances
+from eligibility.records.table import StatuteTable
+from eligibility.records.vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # _invariants builds on this module's classes
     from eligibility._invariants import InvariantDef
@@ -177,6 +179,10 @@ class Ruleset:
     applies_in_subdivisions: bool = False
     invariants: tuple[InvariantDef, ...] = ()
     """Properties the author declares the encoded law has (checked by ``eligibility explore``)."""
+    substances: Substances = field(default_factory=lambda: Substances({}))
+    """Substance names as records write them → the names this ruleset's lists use."""
+    vocabulary: Vocabulary | None = None
+    """The jurisdiction's records vocabulary, if it has one."""
 
     def criteria(self) -> tuple[CriterionDef, ...]:
         """Every criterion of every measure."""

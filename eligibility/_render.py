@@ -86,6 +86,14 @@ def render_text(decision: Decision) -> str:
                 f"  ? {u.id}: {u.text} [{_cite(u.citation)}]  (affects: {', '.join(u.decides)})"
             )
         lines.append("")
+    if decision.notices:
+        lines.append("How the record was read:")
+        for n in decision.notices:
+            mark = "?" if n.question else "•"
+            lines.append(f"  {mark} {n.location} `{n.recorded}` {n.message}")
+            if n.question:
+                lines.append(f"      ask: {n.question}")
+        lines.append("")
     if decision.assumptions:
         lines.append("Assumptions applied:")
         for a in decision.assumptions:

@@ -17,9 +17,12 @@ from eligibility.errors import CaseError, Problem
 
 _MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-Unit = Literal["ug", "mg", "g", "kg", "oz", "lb", "ml", "l", "plants", "units", "doses"]
-"""Quantity units. Mass units are converted to grams, volumes to millilitres; ``plants``,
-``units`` (tablets, blotters, pills) and ``doses`` are counts."""
+Unit = Annotated[str, Field(min_length=1, max_length=60)]
+"""The unit as recorded: ``g``, ``grams``, ``gr``, ``g gross``, ``g net``, ``g dried``,
+``g mixture``, ``g pure``, ``kg``, ``oz``, ``ml``, ``tablets``, ``pills``, ``blotters``,
+``plants``, ``seedlings``, ``units``, ``doses``… Mass is converted to grams, volume to
+millilitres, counts stay counts; a weight's basis (gross, pure, fresh) is kept. A unit the
+engine cannot read leaves the quantity unknown, with a notice."""
 
 Purpose = Literal[
     "personal_use", "sale", "supply", "cultivation", "manufacture", "transport", "import"

@@ -128,13 +128,21 @@ def check(
     evaluator: Annotated[
         Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
     ] = Evaluator.durable,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse (exit 1) a case with a citation, substance or unit the rulesets cannot "
+            "read, instead of deciding it with those values unknown.",
+        ),
+    ] = False,
 ) -> None:
     """Screen one case and explain every measure's outcome."""
     registry = _registry(rulesets, evaluator)
     parsed = _read_case(case)
     source = "<stdin>" if case == "-" else case
     try:
-        decision = registry.evaluate(parsed)
+        decision = registry.evaluate(parsed, strict=strict)
     except CaseError as exc:
         located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
         _fail(EXIT_CASE, located, "the case cannot be evaluated")

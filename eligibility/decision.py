@@ -11,7 +11,7 @@ from typing import Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 DISCLAIMER = (
     "This is a screening aid, not legal advice: it states what the encoded law makes "
     "possible and who decides."
@@ -132,6 +132,39 @@ class AssumptionOut(BaseModel):
     reason: str
 
 
+class NoticeOut(BaseModel):
+    """What in the case was read how, or could not be read, and what would settle it."""
+
+    model_config = _CONFIG
+
+    location: str
+    """Where in the case, e.g. ``charges[0].statute``."""
+    kind: Literal[
+        "citation_read",
+        "citation_ambiguous",
+        "citation_not_in_table",
+        "citation_unreadable",
+        "substance_read",
+        "substance_unknown",
+        "unit_unknown",
+        "quantity_basis",
+    ]
+    """``*_read``: read, and how; ``citation_ambiguous``: the record does not say which
+    sub-level, so only what every reading shares is known; ``citation_not_in_table``,
+    ``citation_unreadable``, ``substance_unknown``, ``unit_unknown``: not read, so what depends on
+    it is unknown; ``quantity_basis``: a gross, pure or fresh weight kept apart from the weight
+    the rules compare."""
+    recorded: str
+    """The value as the case gives it."""
+    read_as: list[str]
+    """What it was read as; several when ambiguous; empty when not read."""
+    message: str
+    question: str | None
+    """What to find out to settle it, when something is left unknown."""
+    rulesets: list[str]
+    """The rulesets whose tables or vocabulary read it so."""
+
+
 class RulesetApplied(BaseModel):
     """A ruleset version applied to the case, and why that version."""
 
@@ -173,6 +206,8 @@ class Decision(BaseModel):
     missing_facts: list[MissingFact]
     unsettled: list[UnsettledPoint]
     assumptions: list[AssumptionOut]
+    notices: list[NoticeOut] = Field(default_factory=list)
+    """What in the case was read how, what could not be read, and the question that settles it."""
     summary: str
     disclaimer: str = DISCLAIMER
 

@@ -46,7 +46,7 @@ def test_json_format_prints_the_decision_document() -> None:
     result = CliRunner().invoke(app, ["check", str(EXAMPLE), "--format", "json"])
     assert 0 == result.exit_code
     decision = json.loads(result.stdout)
-    assert "1.0" == decision["schema_version"]
+    assert "1.1" == decision["schema_version"]
     assert {
         "pc1000_pretrial_diversion": "eligible",
         "pc1000_deferred_entry_of_judgment": "not_applicable",

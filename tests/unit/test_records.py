@@ -1,0 +1,105 @@
+"""Records as they come: citations, substances and units are read, or left unknown with a
+notice — never refused (except with ``--strict``) and never turned into a false."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from eligibility import Registry, parse_case_json
+from eligibility.cli import app
+from tests.conftest import FIXTURES, ROOT
+
+STRICT = sorted((FIXTURES / "strict_cases").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", STRICT, ids=[p.stem for p in STRICT])
+def test_strict_refuses_what_cannot_be_read_with_the_question_that_settles_it(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --strict an unreadable value is exit 1, naming the field and what to ask."""
+    monkeypatch.chdir(ROOT)
+    relative = str(path.relative_to(ROOT))
+    result = CliRunner().invoke(app, ["check", relative, "--strict"])
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").replace("{file}", relative)
+    assert expected == f"exit {result.exit_code}\n{result.stderr}"
+
+
+@pytest.mark.parametrize("path", STRICT, ids=[p.stem for p in STRICT])
+def test_without_strict_the_same_case_is_screened_with_a_notice(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --strict the case is decided (exit 0) and the decision lists the notice."""
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["check", str(path.relative_to(ROOT)), "--format", "json"])
+    assert 0 == result.exit_code
+    kinds = {n["kind"] for n in json.loads(result.stdout)["notices"]}
+    assert kinds & {"citation_unreadable", "unit_unknown"}
+
+
+def _case(registry: Registry, **charge: object) -> dict[str, object]:
+    case = {
+        "case_id": "r",
+        "jurisdiction": "US-CA",
+        "offense_date": "2024-03-15",
+        "decision_date": "2024-06-01",
+        "person": {"birth_date": "1990-01-01"},
+        "consent": True,
+        "charges": [charge],
+        "priors": [],
+    }
+    decision = registry.evaluate(parse_case_json(json.dumps(case)))
+    return {m.id: m.outcome for m in decision.measures} | {"notices": decision.notices}
+
+
+def test_a_citation_with_a_state_prefix_reads_like_the_table_spelling(
+    reference_registry: Registry,
+) -> None:
+    """`Cal. Health & Safety Code § 11377` decides exactly as `HSC 11377` does."""
+    plain = _case(reference_registry, statute="HSC 11377")
+    prefixed = _case(reference_registry, statute="Cal. Health & Safety Code § 11377")
+    plain.pop("notices")
+    prefixed.pop("notices")
+    assert plain == prefixed
+
+
+def test_a_citation_outside_the_table_is_never_decided_against_a_reading_of_it(
+    reference_registry: Registry,
+) -> None:
+    """A section the table lacks (PC 215) is no error and turns nothing false: each measure is
+    undetermined or has the outcome every readable offence in its place would give."""
+    unknown = _case(reference_registry, statute="PC 215")
+    notices = unknown.pop("notices")
+    readable = [_case(reference_registry, statute=s) for s in ("HSC 11377", "PC 211", "PC 459")]
+    for measure, outcome in unknown.items():
+        others = {r[measure] for r in readable}
+        assert outcome == "undetermined" or {outcome} == others, measure
+    assert ["citation_not_in_table"] == [n.kind for n in notices]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "read_as"),
+    [
+        ("Methamphetamine Hydrochloride", "methamphetamine"),
+        ("crack", "cocaine base"),
+        ("ICE", "methamphetamine"),
+        ("heroin (diacetylmorphine)", "heroin"),
+    ],
+)
+def test_substance_spellings_read_as_the_name_the_rules_use(
+    recorded: str, read_as: str, reference_registry: Registry
+) -> None:
+    """Case, salts and parenthesised qualifiers do not change which substance it is."""
+    ruleset = reference_registry.by_jurisdiction["us-ca"]["us-ca-drug-diversion"][0]
+    assert read_as == ruleset.substances.read(recorded).name
+
+
+def test_an_unknown_substance_is_unknown_with_a_suggestion(reference_registry: Registry) -> None:
+    """`methamphetamin` is no name the rules know: unknown, with a did-you-mean."""
+    ruleset = reference_registry.by_jurisdiction["us-ca"]["us-ca-drug-diversion"][0]
+    reading = ruleset.substances.read("methamfetamine")
+    assert (None, "unknown") == (reading.name, reading.kind)
+    assert "methamphetamine" in reading.suggestions
