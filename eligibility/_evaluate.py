@@ -336,6 +336,27 @@ class Registry:
             },
         )
 
+    def precheck(self, data: object) -> list[Problem]:
+        """What is wrong with a raw case document beyond its structure: an unknown jurisdiction
+        or fact name. Reported with the structural problems, so a case's problems come in one
+        round."""
+        if not isinstance(data, dict) or not isinstance(data.get("jurisdiction"), str):
+            return []
+        groups = self.groups_for(data["jurisdiction"])
+        if groups is None:
+            return UnknownJurisdictionError(data["jurisdiction"], self.jurisdictions()).problems
+        facts = data.get("facts")
+        if not isinstance(facts, dict):
+            return []
+        names = {k: v for k, v in facts.items() if isinstance(k, str)}
+        try:
+            self._check_declared_facts(
+                Case.model_construct(jurisdiction=data["jurisdiction"], facts=names), groups
+            )
+        except CaseError as exc:
+            return exc.problems
+        return []
+
     def _check_declared_facts(self, case: Case, groups: Mapping[str, list[Ruleset]]) -> None:
         if not case.facts:
             return

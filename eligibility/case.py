@@ -171,8 +171,53 @@ def _message(err: Mapping[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
-        return "expected a date as YYYY-MM-DD"
+        return _date_message(err.get("input"))
     return str(err.get("msg", "invalid value"))
+
+
+def _date_message(value: Any) -> str:
+    """Say what is wrong with a date: ``2024-02-30`` has a day February lacks in 2024."""
+    import calendar
+    import re
+
+    if isinstance(value, str):
+        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+        if m:
+            year, month, day = (int(g) for g in m.groups())
+            if not 1 <= month <= 12:
+                return f"expected a date as YYYY-MM-DD: {value} has no month {month}"
+            days = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= days:
+                name = calendar.month_name[month]
+                return (
+                    f"expected a date as YYYY-MM-DD: {name} has {days} days in {year}, "
+                    f"so {value} does not exist"
+                )
+        elif re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}", value):
+            return f"expected a date as YYYY-MM-DD, not day and month first ({value})"
+    return "expected a date as YYYY-MM-DD"
+
+
+_COMMON_NAMES = {
+    "dob": "person.birth_date",
+    "date_of_birth": "person.birth_date",
+    "birthdate": "person.birth_date",
+    "birthday": "person.birth_date",
+    "birth_date": "person.birth_date",
+    "age": "person.age_at_offense (or person.birth_date)",
+    "offence_date": "offense_date",
+    "date_of_offence": "offense_date",
+    "date_of_offense": "offense_date",
+    "offense": "charges[].statute",
+    "statute": "charges[].statute",
+    "hearing_date": "decision_date",
+    "sentencing_date": "decision_date",
+    "prior_convictions": "priors",
+    "convictions": "priors",
+    "drug": "charges[].substance",
+    "substance": "charges[].substance",
+}
+"""Names records and other systems use for a field, and where the case model has it."""
 
 
 def _model_in(annotation: Any) -> Any:
@@ -202,6 +247,9 @@ def suggest_field(model: Any, path: tuple[str | int, ...]) -> str | None:
         if model is None:
             return None
     allowed = [f.alias or name for name, f in model.model_fields.items()]
+    common = _COMMON_NAMES.get(str(path[-1]).lower())
+    if common is not None and not (common in allowed or common.startswith(str(path[-1]))):
+        return f"did you mean `{common}`?"
     close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
 

@@ -56,6 +56,26 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from eligibility._evaluate import engine_version
+
+        typer.echo(f"eligibility {engine_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Screen a case for the alternatives to prosecution or imprisonment the law opens, and why."""
+
+
 class Format(enum.StrEnum):
     """Output formats."""
 
@@ -102,7 +122,7 @@ def _registry(rulesets: Path | None, evaluator: Evaluator = Evaluator.durable) -
         _fail(EXIT_RULESET, exc.problems, f"{len(exc.problems)} problem(s) in the rulesets")
 
 
-def _read_case(path: str) -> Case:
+def _read_case(path: str, registry: Registry | None = None) -> Case:
     source = "<stdin>" if path == "-" else path
     try:
         raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
@@ -115,7 +135,19 @@ def _read_case(path: str) -> Case:
     try:
         return parse_case_json(raw, source)
     except CaseError as exc:
-        _fail(EXIT_CASE, exc.problems, "the case is not valid")
+        problems = list(exc.problems)
+        if registry is not None:
+            problems += [dataclasses.replace(p, file=source) for p in _precheck(registry, raw)]
+        _fail(EXIT_CASE, problems, "the case is not valid")
+
+
+def _precheck(registry: Registry, raw: bytes) -> list[Problem]:
+    """Jurisdiction and fact-name problems, reported in the same round as structural ones."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return []
+    return registry.precheck(data)
 
 
 @app.command()
@@ -139,7 +171,7 @@ def check(
 ) -> None:
     """Screen one case and explain every measure's outcome."""
     registry = _registry(rulesets, evaluator)
-    parsed = _read_case(case)
+    parsed = _read_case(case, registry)
     source = "<stdin>" if case == "-" else case
     try:
         decision = registry.evaluate(parsed, strict=strict)

@@ -74,10 +74,28 @@ class UnknownJurisdictionError(CaseError):
                 Problem(
                     f"unknown jurisdiction {jurisdiction!r}",
                     location="jurisdiction",
-                    hint="known jurisdictions: " + ", ".join(known) if known else None,
+                    hint=_jurisdiction_hint(jurisdiction, known),
                 )
             ]
         )
+
+
+_JURISDICTION_NAMES = {
+    "GB": "GB-ENG", "UK": "GB-ENG", "ENGLAND": "GB-ENG", "ENG": "GB-ENG", "CAL": "US-CA",
+    "CALIFORNIA": "US-CA", "CA-US": "US-CA", "NY": "US-NY", "NEW YORK": "US-NY", "USA": "US",
+    "FEDERAL": "US", "NSW": "AU-NSW", "AU": "AU-NSW", "BC": "CA-BC", "CANADA": "CA",
+    "GERMANY": "DE", "DEUTSCHLAND": "DE", "PORTUGAL": "PT", "PHILIPPINES": "PH",
+}  # fmt: skip
+"""Names and codes records use for a jurisdiction, and the code the rulesets use."""
+
+
+def _jurisdiction_hint(given: str, known: list[str]) -> str | None:
+    if not known:
+        return None
+    guess = _JURISDICTION_NAMES.get(given.strip().upper().replace("_", "-").rstrip("."))
+    if guess in known:
+        return f"did you mean {guess}? known jurisdictions: " + ", ".join(known)
+    return "known jurisdictions: " + ", ".join(known)
 
 
 class RulesetError(EligibilityError):
