@@ -351,7 +351,8 @@ class Registry:
         names = {k: v for k, v in facts.items() if isinstance(k, str)}
         try:
             self._check_declared_facts(
-                Case.model_construct(jurisdiction=data["jurisdiction"], facts=names), groups
+                Case.model_construct(case_id="", jurisdiction=data["jurisdiction"], facts=names),
+                groups,
             )
         except CaseError as exc:
             return exc.problems
