@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eligibility.errors import CaseError, Problem
 
-_MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
+_MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True)
 
 Unit = Annotated[str, Field(min_length=1, max_length=60)]
 """The unit as recorded: ``g``, ``grams``, ``gr``, ``g gross``, ``g net``, ``g dried``,

@@ -17,7 +17,7 @@ DISCLAIMER = (
     "possible and who decides."
 )
 
-_CONFIG = ConfigDict(extra="forbid", frozen=True)
+_CONFIG = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 Outcome = Literal["entitled", "eligible", "ineligible", "not_applicable", "undetermined"]
 Status = Literal["met", "not_met", "unknown"]
