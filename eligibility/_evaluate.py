@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import math
 import os
 import threading
 from collections.abc import Iterable, Mapping
@@ -48,6 +49,8 @@ from eligibility.errors import (
 from eligibility.records.notices import REFUSED_IN_STRICT_MODE, Notice
 
 EvaluatorName = Literal["durable-rules", "reference"]
+_MAX_READINGS = 16
+"""The most combinations of readings tried for one case: each costs one evaluation."""
 Role = Literal["scope", "requires", "excluded_if", "unless"]
 
 _QUESTIONS = {
@@ -317,7 +320,10 @@ class Registry:
                 )
                 for a in facts.assumptions
             )
-            measures.extend(self._measures(ruleset, selected, case, facts, collector))
+            results = self._measures(ruleset, selected, case, facts, collector)
+            if facts.readings:
+                results = self._by_readings(ruleset, selected, case, facts, results, collector)
+            measures.extend(results)
         return _trusted(
             Decision,
             {
@@ -455,6 +461,50 @@ class Registry:
             r1, versions, b1, d1, f"the law in force on {d1} is at least as favourable: {reason}"
         )
 
+    def _by_readings(
+        self,
+        ruleset: Ruleset,
+        selected: _Selected,
+        case: Case,
+        facts: Facts,
+        results: list[MeasureResult],
+        collector: _Collector,
+    ) -> list[MeasureResult]:
+        """Decide a measure left undetermined by a record that names several provisions, when
+        every reading of the record gives it the same outcome (at most ``_MAX_READINGS``
+        readings are tried; beyond that the measure stays undetermined)."""
+        sizes = [len(v) for _, _, v in facts.readings]
+        if math.prod(sizes) > _MAX_READINGS:
+            return results
+        per_reading: list[list[MeasureResult]] = []
+        for combo in itertools.product(*(v for _, _, v in facts.readings)):
+            values = dict(facts.values)
+            lists = {name: list(values[name]) for name, _, _ in facts.readings}
+            for (name, i, _), variant in zip(facts.readings, combo, strict=True):
+                lists[name][i] = variant
+            values.update({name: tuple(items) for name, items in lists.items()})
+            variant_facts = Facts(values, facts.assumptions)
+            per_reading.append(self._measures(ruleset, selected, case, variant_facts, _Collector()))
+        which = "; ".join(
+            f"{name}[{i}].statute: " + " or ".join(str(v.get("offense")) for v in variants)
+            for name, i, variants in facts.readings
+        )
+        out = list(results)
+        for k, merged in enumerate(results):
+            if merged.outcome != "undetermined":
+                continue
+            outcomes = {r[k].outcome for r in per_reading}
+            if len(outcomes) != 1 or outcomes == {"undetermined"}:
+                continue
+            first = per_reading[0][k]
+            note = (
+                f"The record does not say which provision applies ({which}); every reading "
+                f"gives this outcome. The criteria shown are those of the first reading."
+            )
+            out[k] = first.model_copy(update={"notes": [*first.notes, note]})
+            collector.forget(merged.id)
+        return out
+
     def _score(self, ruleset: Ruleset, basis: str, case: Case) -> tuple[int, ...]:
         facts = self._normalisers[id(ruleset)].normalise(case)
         sel = _Selected(ruleset, (ruleset,), basis, None, "")
@@ -583,6 +633,20 @@ class _Collector:
         entry = self.unsettled.setdefault((ruleset.id, name), (ruleset.unsettled[name], []))
         if measure not in entry[1]:
             entry[1].append(measure)
+
+    def forget(self, measure: str) -> None:
+        """``measure`` was decided after all: it no longer needs the missing facts or open
+        points recorded for it."""
+        for key, (question, measures) in list(self.missing.items()):
+            if measure in measures:
+                measures.remove(measure)
+                if not measures:
+                    del self.missing[key]
+        for ukey, (point, umeasures) in list(self.unsettled.items()):
+            if measure in umeasures:
+                umeasures.remove(measure)
+                if not umeasures:
+                    del self.unsettled[ukey]
 
     def missing_facts(self) -> list[MissingFact]:
         return [

@@ -45,6 +45,9 @@ class Facts:
     assumptions: tuple[Assumption, ...]
     notices: tuple[Notice, ...] = ()
     """What was read how, and what could not be read."""
+    readings: tuple[tuple[str, int, tuple[Mapping[str, Any], ...]], ...] = ()
+    """Charges and priors whose record names several provisions, every one known: the list
+    (``charges``/``priors``), the index, and the item under each reading."""
 
 
 def quantise(value: Decimal) -> Decimal:
@@ -188,7 +191,42 @@ class Normaliser:
         assumptions = self._declared(case, values, problems)
         if problems:
             raise CaseError(problems)
-        return Facts(_drop_none(values), tuple(assumptions), tuple(notices))
+        return Facts(
+            _drop_none(values), tuple(assumptions), tuple(notices), self._readings(case, values)
+        )
+
+    def _readings(
+        self, case: Case, values: Mapping[str, Any]
+    ) -> tuple[tuple[str, int, tuple[Mapping[str, Any], ...]], ...]:
+        out = []
+        groups: tuple[tuple[str, list[Charge | Prior]], ...] = (
+            ("charges", list(case.charges or ())),
+            ("priors", list(case.priors or ())),
+        )
+        for name, records in groups:
+            for i, record in enumerate(records):
+                if record.statute is None:
+                    continue
+                where = getattr(record, "jurisdiction", None)
+                if where is not None and where.lower() != self.ruleset.jurisdiction:
+                    continue
+                reading = self.ruleset.statutes.read(record.statute)
+                if not reading.readings:
+                    continue
+                item = values[name][i]
+                own = {k: item[k] for k in ("category", "class", "drug_related") if k in item}
+                given = {
+                    k
+                    for k in ("category", "class", "drug_related")
+                    if getattr(record, "class_" if k == "class" else k) is not None
+                }
+                variants = []
+                for code, attrs in reading.readings:
+                    variant = {**item, **attrs, "offense": code}
+                    variant.update({k: own[k] for k in given})
+                    variants.append(variant)
+                out.append((name, i, tuple(variants)))
+        return tuple(out)
 
     def _declared(
         self, case: Case, values: dict[str, Any], problems: list[Problem]

@@ -12,7 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_CONFIG = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
+_CONFIG = ConfigDict(
+    extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+)
 
 Ident = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
 """A lowercase identifier such as ``no_felony_within_5_years``."""

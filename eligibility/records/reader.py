@@ -70,10 +70,26 @@ def read_statute(
     if r.kind == "ambiguous":
         options = ", ".join(r.rows)
         known = (
-            f"; known under every reading: {', '.join(f'{k} {v}' for k, v in sorted(r.attributes.items()))}"
+            "; known under every reading: "
+            + ", ".join(f"{k} {_text(v)}" for k, v in sorted(r.attributes.items()))
             if r.attributes
             else ""
         )
+        if r.readings:
+            codes = [c for c, _ in r.readings]
+            notices.append(
+                Notice(
+                    where,
+                    "citation_ambiguous",
+                    recorded,
+                    r.rows,
+                    f"read as {r.cited}: the record names {len(codes)} possible provisions "
+                    f"({', '.join(codes)}); a measure is decided where every reading gives "
+                    f"the same outcome{known}",
+                    f"Which provision exactly is charged ({' or '.join(codes)})?",
+                )
+            )
+            return out
         notices.append(
             Notice(
                 where,
@@ -116,6 +132,14 @@ def read_statute(
         )
     )
     return {"statute": recorded}
+
+
+def _text(value: str | bool) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def _text(value: str | bool) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else value
 
 
 def _question(recorded: str, missing: list[str]) -> str:

@@ -52,6 +52,9 @@ class Sharing:
     inherit: tuple[str, ...] | Literal["all"] = ()
     values: Mapping[str, str | bool] = field(default_factory=dict)
     because: str = ""
+    complete: bool = False
+    """The table lists every sub-level of the provision, so a record that names only the
+    provision is read under exactly those rows."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ class Reading:
     cited: str
     """What was read, e.g. ``BtMG 29A(1)(2)`` (empty when unreadable)."""
     because: str = ""
+    readings: tuple[tuple[str, Mapping[str, str | bool]], ...] = ()
+    """For an ambiguous record whose possible readings are all known (alternatives the record
+    names, or every sub-level of a provision the table lists completely): each reading's
+    offence code and attributes, so a measure can be decided when every reading agrees."""
 
 
 _Key = tuple[str, str, tuple[str, ...]]
@@ -220,7 +227,12 @@ class StatuteTable:
         values = dict(decl.values) if decl is not None else {}
         because = decl.because if decl is not None and decl.values else ""
         if below:
-            return Reading(recorded, "ambiguous", tuple(below), None, values, part.text(), because)
+            readings: tuple[tuple[str, Mapping[str, str | bool]], ...] = ()
+            if decl is not None and decl.complete and decl.section != "*":
+                readings = tuple((c, self.attributes_of(c)) for c in below)
+            return Reading(
+                recorded, "ambiguous", tuple(below), None, values, part.text(), because, readings
+            )
         if ancestor is not None:
             return Reading(
                 recorded, "ambiguous", (ancestor[1],), None, values, part.text(), because
@@ -273,4 +285,22 @@ def _merge(recorded: str, readings: Sequence[Reading]) -> Reading:
     offenses = {r.offense for r in readings}
     offense = offenses.pop() if len(offenses) == 1 else None
     cited = " / ".join(r.cited for r in readings)
-    return Reading(recorded, "ambiguous", rows, offense, attrs, cited)
+    every: list[tuple[str, Mapping[str, str | bool]]] = []
+    for r in readings:
+        if r.kind in {"exact", "shared"} and r.offense is not None:
+            every.append((r.offense, r.attributes))
+        elif r.readings:
+            every.extend(r.readings)
+        else:
+            every = []  # one alternative cannot be read: the readings are not all known
+            break
+    unique = tuple(dict.fromkeys((c, tuple(sorted(a.items()))) for c, a in every))
+    return Reading(
+        recorded,
+        "ambiguous",
+        rows,
+        offense,
+        attrs,
+        cited,
+        readings=tuple((c, dict(a)) for c, a in unique) if len(unique) > 1 else (),
+    )

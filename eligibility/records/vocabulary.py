@@ -49,6 +49,9 @@ class SharedSublevels(BaseModel):
     """Attributes every sub-level has, stated directly."""
     because: str = Field(min_length=1)
     """Why, citing the provision."""
+    complete: bool = False
+    """The table lists every sub-level of ``provision``: a record naming only the provision is
+    then read under each of them, and decided where every reading agrees."""
 
 
 class CitationsSection(BaseModel):
@@ -144,6 +147,7 @@ class Vocabulary:
                     inherit,
                     {str(k): v for k, v in decl.values.items()},
                     decl.because,
+                    decl.complete,
                 )
             )
         return tuple(out)

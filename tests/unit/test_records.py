@@ -103,3 +103,42 @@ def test_an_unknown_substance_is_unknown_with_a_suggestion(reference_registry: R
     reading = ruleset.substances.read("methamfetamine")
     assert (None, "unknown") == (reading.name, reading.kind)
     assert "methamphetamine" in reading.suggestions
+
+
+def _ny(registry: Registry, statute: str) -> tuple[str, list[str]]:
+    case = {
+        "case_id": "ny",
+        "jurisdiction": "US-NY",
+        "offense_date": "2023-12-01",
+        "decision_date": "2024-03-01",
+        "person": {"birth_date": "1990-05-05"},
+        "consent": True,
+        "plea": "not_guilty",
+        "charges": [{"statute": statute, "substance": "cocaine", "purpose": "sale"}],
+        "priors": [],
+        "facts": {
+            "charging_instrument": "indictment",
+            "arraigned_on_instrument": True,
+            "trial_commenced": False,
+            "willing_to_plead_guilty": True,
+            "also_charged_disqualifying_offense": False,
+        },
+    }
+    decision = registry.evaluate(parse_case_json(json.dumps(case)))
+    measure = next(m for m in decision.measures if m.id == "judicial_diversion")
+    return measure.outcome, [f.fact for f in decision.missing_facts]
+
+
+def test_alternatives_that_agree_decide_the_measure(reference_registry: Registry) -> None:
+    """`PL 220.16(1) or 220.39(1)`: both class B drug felonies listed in CPL 216.00, so judicial
+    diversion is eligible under either reading, with no question left about the charge."""
+    outcome, missing = _ny(reference_registry, "PL 220.16(1) or 220.39(1)")
+    assert ("eligible", []) == (outcome, [m for m in missing if m.startswith("charges")])
+
+
+def test_alternatives_that_disagree_leave_the_measure_undetermined(
+    reference_registry: Registry,
+) -> None:
+    """`PL 220.03 or 220.16`: a misdemeanour (not listed) or a class B felony (listed)."""
+    outcome, _ = _ny(reference_registry, "PL 220.03 or 220.16")
+    assert "undetermined" == outcome
