@@ -637,12 +637,12 @@ class _Collector:
     def forget(self, measure: str) -> None:
         """``measure`` was decided after all: it no longer needs the missing facts or open
         points recorded for it."""
-        for key, (question, measures) in list(self.missing.items()):
+        for key, (_question, measures) in list(self.missing.items()):
             if measure in measures:
                 measures.remove(measure)
                 if not measures:
                     del self.missing[key]
-        for ukey, (point, umeasures) in list(self.unsettled.items()):
+        for ukey, (_point, umeasures) in list(self.unsettled.items()):
             if measure in umeasures:
                 umeasures.remove(measure)
                 if not umeasures:

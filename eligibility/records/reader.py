@@ -138,10 +138,6 @@ def _text(value: str | bool) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else value
 
 
-def _text(value: str | bool) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else value
-
-
 def _question(recorded: str, missing: list[str]) -> str:
     return f"What is the offence `{recorded}`? Give {_attrs_phrase(missing)} on the record."
 
