@@ -20,6 +20,7 @@ from eligibility._reference import children, facts_read
 from eligibility._types import CASE_FIELDS, Scalar
 from eligibility._yaml import Loaded, YamlError, load_yaml
 from eligibility.errors import ConditionSyntaxError, Problem, RulesetError
+from eligibility.records.vocabulary import load_vocabulary
 
 YamlPath = tuple[str | int, ...]
 
@@ -32,7 +33,7 @@ def lint_ruleset(path: Path, shown: str) -> tuple[Ruleset | None, list[Finding]]
         problem = Problem(f"cannot read the file: {exc.strerror}", file=shown)
         return None, [finding("L001", problem)]
     try:
-        ruleset = load_ruleset_text(raw, shown)
+        ruleset = load_ruleset_text(raw, shown, load_vocabulary(path.parent))
     except RulesetError as exc:
         stage = _failed_stage(raw, shown)
         return None, [finding(loader_code(p, stage), p) for p in exc.problems]

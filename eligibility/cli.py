@@ -40,7 +40,14 @@ from eligibility._evaluate import Registry, default_rulesets_dir
 from eligibility._render import render_text
 from eligibility.case import Case, parse_case_json
 from eligibility.decision import Decision
-from eligibility.errors import CaseError, EligibilityError, EngineError, Problem, RulesetError
+from eligibility.errors import (
+    CaseError,
+    EligibilityError,
+    EngineError,
+    Problem,
+    RulesetError,
+    UnknownJurisdictionError,
+)
 
 EXIT_OK = 0
 EXIT_CASE = 1
@@ -307,11 +314,38 @@ def list_rulesets(rulesets: RulesetsOption = None) -> None:
 
 
 @app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ruleset")]) -> None:
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ruleset")],
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            "-j",
+            help="For `case`: the schema narrowed to one jurisdiction (its facts typed, its "
+            "citations, substances and units as examples).",
+        ),
+    ] = None,
+    rulesets: RulesetsOption = None,
+) -> None:
     """Print the JSON Schema of a case, a decision or a ruleset file."""
     from eligibility.schemas import schema_for
 
-    typer.echo(json.dumps(schema_for(kind.value), indent=2, ensure_ascii=False))
+    if jurisdiction is None:
+        typer.echo(json.dumps(schema_for(kind.value), indent=2, ensure_ascii=False))
+        return
+    if kind is not SchemaKind.case:
+        _fail(EXIT_USAGE, [Problem("--jurisdiction applies to the case schema only")], "usage")
+    from eligibility.records.inputs import case_schema
+
+    registry = _registry(rulesets, Evaluator.reference)
+    narrowed = case_schema(registry, jurisdiction)
+    if narrowed is None:
+        _fail(
+            EXIT_CASE,
+            UnknownJurisdictionError(jurisdiction, registry.jurisdictions()).problems,
+            "unknown jurisdiction",
+        )
+    typer.echo(json.dumps(narrowed, indent=2, ensure_ascii=False))
 
 
 @app.command("lint")

@@ -142,3 +142,24 @@ def test_alternatives_that_disagree_leave_the_measure_undetermined(
     """`PL 220.03 or 220.16`: a misdemeanour (not listed) or a class B felony (listed)."""
     outcome, _ = _ny(reference_registry, "PL 220.03 or 220.16")
     assert "undetermined" == outcome
+
+
+def test_a_jurisdiction_case_schema_types_its_facts_and_validates_a_record_style_case(
+    reference_registry: Registry,
+) -> None:
+    """`eligibility schema case -j DE`: facts typed with their questions, unknown facts refused,
+    and the shipped record-style example valid against it."""
+    import jsonschema
+
+    from eligibility.records.inputs import case_schema
+
+    schema = case_schema(reference_registry, "DE")
+    assert schema is not None
+    assert "urn:eligibility:schema:case:DE:1.1" == schema["$id"]
+    land = schema["properties"]["facts"]["properties"]["land"]
+    assert "berlin" in land["anyOf"][0]["enum"]
+    example = json.loads((ROOT / "docs/examples/de/record-style.json").read_text())
+    jsonschema.validate(example, schema)
+    example["facts"]["no_such_fact"] = True
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(example, schema)
