@@ -63,7 +63,9 @@ class Period(BaseModel):
     model_config = _MODEL_CONFIG
 
     start: dt.date
+    """First day in custody."""
     end: dt.date | None = None
+    """Last day in custody; absent while the person is still in custody or when unknown."""
 
 
 class Person(BaseModel):
@@ -72,6 +74,7 @@ class Person(BaseModel):
     model_config = _MODEL_CONFIG
 
     birth_date: dt.date | None = None
+    """Date of birth (YYYY-MM-DD); every age the rules read is derived from it."""
     age_at_offense: Annotated[int, Field(ge=0, le=130)] | None = None
     """Age in completed years on the offence date, when the birth date is not known."""
 
@@ -84,16 +87,21 @@ class Charge(BaseModel):
     statute: Label | None = None
     """The provision as recorded, e.g. ``"H&S 11350(a)"``; matched against the ruleset's table."""
     description: str | None = None
+    """The offence as the record describes it, in words; shown, never read by the rules."""
     category: Label | None = None
     """E.g. ``possession``, ``supply``; defaults from the statute table when the statute is known."""
     substance: Label | None = None
+    """The substance as recorded (`marijuana`, `Kokainhydrochlorid`, `shabu`); read through the jurisdiction's vocabulary, and unknown with a notice when no name matches."""
     quantity: Quantity | None = None
+    """How much of the substance, as recorded; absent means unknown."""
     purpose: Purpose | None = None
+    """What the substance was for, as found or charged: `personal_use`, `sale`, `supply`, `cultivation`, `manufacture`, `transport` or `import`."""
     violence: bool | None = None
     """The offence involved violence or threatened violence."""
     weapon: bool | None = None
     """A firearm or other weapon was used or carried in connection with the offence."""
     drug_related: bool | None = None
+    """The offence is a drug offence; defaults from the statute table when the statute is read."""
     class_: Label | None = Field(default=None, alias="class")
     """E.g. ``felony``, ``misdemeanor``, ``indictable``; defaults from the statute table."""
 
@@ -104,24 +112,34 @@ class Prior(BaseModel):
     model_config = _MODEL_CONFIG
 
     statute: Label | None = None
+    """The provision as recorded; read against the case jurisdiction's table when the prior is from that jurisdiction."""
     jurisdiction: Label | None = None
     """Where the prior was recorded; absent means the case's own jurisdiction."""
     description: str | None = None
+    """The offence as the record describes it, in words; shown, never read by the rules."""
     category: Label | None = None
+    """E.g. `possession`, `supply`, `violence`; defaults from the statute table when the statute is read."""
     disposition: Disposition | None = None
+    """How the earlier matter ended: a conviction, a caution, a warning, a diversion, a notice, a dismissal…"""
     offense_date: dt.date | None = None
+    """Date the earlier offence was committed."""
     disposition_date: dt.date | None = None
     """Date of conviction, caution, notice or other disposition."""
     release_date: dt.date | None = None
     """Date of release from custody served for this prior, if any."""
     custody: list[Period] | None = None
+    """Periods served in custody for this prior; look-back windows that are extended by time in custody read them."""
     felony: bool | None = None
+    """The prior is a felony (or the jurisdiction's equivalent) as the law counting it uses the word."""
     violent: bool | None = None
+    """The prior offence involved violence or threatened violence."""
     serious_or_violent_felony: bool | None = None
     """A serious or violent felony in the sense the jurisdiction's law uses (e.g. Cal. PC 1192.7(c),
     667.5(c))."""
     drug_related: bool | None = None
+    """The prior is a drug offence; defaults from the statute table when the statute is read."""
     class_: Label | None = Field(default=None, alias="class")
+    """E.g. `felony`, `misdemeanor`, `indictable`; defaults from the statute table when the statute is read."""
 
 
 FactValue = bool | int | float | str | None
@@ -135,18 +153,23 @@ class Case(BaseModel):
     model_config = _MODEL_CONFIG
 
     case_id: Annotated[str, Field(min_length=1, max_length=200)]
+    """The caller's own identifier for the matter, echoed in the decision."""
     jurisdiction: Annotated[str, Field(min_length=2, max_length=20)]
     """ISO 3166 code, e.g. ``US-CA``; case-insensitive."""
     offense_date: dt.date | None = None
+    """Date the offence was committed (YYYY-MM-DD); absent means unknown."""
     decision_date: dt.date | None = None
     """Date of the decision being screened (charging, hearing, sentencing)."""
     person: Person | None = None
+    """The person charged; absent means nothing about them is known."""
     consent: bool | None = None
     """The person consents to the measure (and to any treatment it involves)."""
     admits_offense: bool | None = None
     """The person admits the offence (as cautions and warnings usually require)."""
     plea: Plea | None = None
+    """The plea entered: `guilty`, `not_guilty` or `no_contest`; absent means none entered or unknown."""
     charges: list[Charge] | None = None
+    """The charges in the current matter; an empty list means none, an absent list means unknown."""
     priors: list[Prior] | None = None
     """Every earlier disposition; an empty list means none, an absent list means unknown."""
     facts: dict[str, FactValue] = Field(default_factory=dict)

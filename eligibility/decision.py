@@ -30,9 +30,13 @@ class CitationOut(BaseModel):
     model_config = _CONFIG
 
     source: str
+    """The id of the source in the ruleset's `sources` list."""
     title: str
+    """The instrument's title, e.g. `California Penal Code § 1000`."""
     pinpoint: str | None
+    """The provision within it, e.g. `§ 1000(a)(4)`; null when the whole instrument is cited."""
     url: str
+    """Where the text that was read can be found."""
     kind: str
     """``statute``, ``regulation``, ``case_law``, ``guidance``…; guidance is not law."""
 
@@ -43,7 +47,9 @@ class FactRead(BaseModel):
     model_config = _CONFIG
 
     fact: str
+    """The fact, as a path in the normalised case (`charges[0].offense`, `age_at_offense`, a declared fact)."""
     value: FactValue
+    """Its value as the criterion read it; null when it is missing (unknown)."""
 
 
 class CriterionResult(BaseModel):
@@ -52,14 +58,20 @@ class CriterionResult(BaseModel):
     model_config = _CONFIG
 
     id: str
+    """The criterion's id, named after the provision it encodes."""
     role: Literal["scope", "requires", "excluded_if", "unless"]
+    """`scope` (outside it the measure is not applicable), `requires`, `excluded_if`, or `unless` (an exception to an exclusion)."""
     status: Status
     """Whether the criterion's statement holds for this case (for an exclusion, ``met`` means
     the exclusion applies)."""
     text: str
+    """One plain-language sentence that is true when the criterion is met."""
     citation: CitationOut
+    """The provision the criterion encodes."""
     facts: list[FactRead]
+    """The facts the criterion read, with their values."""
     unless: list[CriterionResult] = Field(default_factory=list)
+    """For an exclusion: its exceptions, each a criterion of its own."""
 
 
 class GoverningDate(BaseModel):
@@ -68,8 +80,11 @@ class GoverningDate(BaseModel):
     model_config = _CONFIG
 
     basis: Literal["offense_date", "decision_date"]
+    """Which date selected the law: the offence date or the decision date."""
     date: str | None
+    """That date (YYYY-MM-DD); null when the case does not give it."""
     reason: str
+    """Why that date governs, citing the rule that says so."""
 
 
 class MeasureResult(BaseModel):
@@ -78,24 +93,36 @@ class MeasureResult(BaseModel):
     model_config = _CONFIG
 
     id: str
+    """The measure's id within its ruleset."""
     ruleset: str
+    """The id of the ruleset that encodes the measure."""
     title: str
+    """The measure's name, with the provision that creates it."""
     kind: str
+    """What kind of alternative it is (diversion, caution, treatment, administrative handling…)."""
     stage: str
+    """Where in the process it applies: police, prosecution, court, sentencing or execution."""
     decided_by: str
+    """Who decides whether to apply it."""
     outcome: Outcome
+    """`entitled` (the law says shall), `eligible` (may, someone decides), `ineligible`, `not_applicable` or `undetermined`."""
     reason: str
     """One line saying why, naming the criteria that decided the outcome."""
     deciding_criteria: list[str]
     """Ids of the criteria that decided the outcome: those out of scope, not met, excluding
     or unknown. Empty when every condition is met or the measure is not in force."""
     citation: CitationOut
+    """The provision that creates the measure."""
     guidance_based: bool
     """True when any criterion that decided the outcome rests on guidance rather than law."""
     in_force: dict[str, str | None] | None
+    """The measure's in-force period (`from`, `until`); null when it follows its ruleset's."""
     governing_date: GoverningDate
+    """The date that selected the law for this measure, and why."""
     criteria: list[CriterionResult]
+    """Every criterion of the measure with its status, whatever the outcome."""
     notes: list[str] = Field(default_factory=list)
+    """Plain-language notes on what the measure involves and what the screening does not decide."""
 
 
 class MissingFact(BaseModel):
@@ -106,7 +133,9 @@ class MissingFact(BaseModel):
     fact: str
     """Where to give it in the case document, e.g. ``priors[0].felony``."""
     question: str
+    """The question to ask to find it out."""
     decides: list[str]
+    """The measures it would help decide."""
 
 
 class UnsettledPoint(BaseModel):
@@ -115,10 +144,15 @@ class UnsettledPoint(BaseModel):
     model_config = _CONFIG
 
     id: str
+    """The open point's id within its ruleset."""
     ruleset: str
+    """The ruleset that declares it."""
     text: str
+    """What is open, with the readings the sources leave."""
     citation: CitationOut
+    """Where the question arises."""
     decides: list[str]
+    """The measures it leaves undetermined."""
 
 
 class AssumptionOut(BaseModel):
@@ -127,9 +161,13 @@ class AssumptionOut(BaseModel):
     model_config = _CONFIG
 
     fact: str
+    """The fact assumed, as a path in the case (`facts.<name>`)."""
     ruleset: str
+    """The ruleset that declares the assumption."""
     value: FactValue
+    """The value assumed."""
     reason: str
+    """Why the ruleset may assume it."""
 
 
 class NoticeOut(BaseModel):
@@ -159,6 +197,7 @@ class NoticeOut(BaseModel):
     read_as: list[str]
     """What it was read as; several when ambiguous; empty when not read."""
     message: str
+    """What was read how, or why it could not be read."""
     question: str | None
     """What to find out to settle it, when something is left unknown."""
     rulesets: list[str]
@@ -171,14 +210,21 @@ class RulesetApplied(BaseModel):
     model_config = _CONFIG
 
     id: str
+    """The ruleset's id."""
     title: str
+    """The ruleset's title."""
     version: str | None
+    """The version applied; null when no version is in force on the governing date."""
     content_hash: str | None
     """SHA-256 of the ruleset file's bytes."""
     checked: str | None
+    """The date its sources were last checked (YYYY-MM-DD)."""
     in_force: dict[str, str | None] | None
+    """The version's in-force period (`from`, `until`)."""
     selected_because: str
+    """Why this version was applied (the governing date and the rule choosing it)."""
     disclaimer: str
+    """The ruleset's own statement that it is not legal advice."""
 
 
 class EngineInfo(BaseModel):
@@ -187,9 +233,13 @@ class EngineInfo(BaseModel):
     model_config = _CONFIG
 
     name: str
+    """Always `eligibility`."""
     version: str
+    """The engine's version."""
     evaluator: Literal["durable-rules", "reference"]
+    """What decided the criteria: `durable-rules` (the engine) or `reference` (the test oracle)."""
     durable_rules: str
+    """The durable-rules version behind the engine."""
 
 
 class Decision(BaseModel):
@@ -198,18 +248,29 @@ class Decision(BaseModel):
     model_config = _CONFIG
 
     schema_version: str = SCHEMA_VERSION
+    """The version of this document's schema."""
     case_id: str
+    """The case's own identifier, as given."""
     jurisdiction: str
+    """The jurisdiction screened, as an ISO 3166 code in upper case."""
     engine: EngineInfo
+    """The engine, its version and the evaluator that decided this case."""
     rulesets: list[RulesetApplied]
+    """Every ruleset of the jurisdiction, with the version applied and why."""
     measures: list[MeasureResult]
+    """One entry per measure of every ruleset, with its outcome and the criteria behind it."""
     missing_facts: list[MissingFact]
+    """Facts not given that would decide undetermined measures, with the questions to ask."""
     unsettled: list[UnsettledPoint]
+    """Open points of law that leave measures undetermined."""
     assumptions: list[AssumptionOut]
+    """Values assumed for missing facts, as the rulesets declare."""
     notices: list[NoticeOut] = Field(default_factory=list)
     """What in the case was read how, what could not be read, and the question that settles it."""
     summary: str
+    """One line: how many measures have each outcome."""
     disclaimer: str = DISCLAIMER
+    """That this is a screening aid, not legal advice."""
 
     def to_json(self) -> str:
         """Canonical JSON: stable key order, two-space indent, UTF-8 text."""

@@ -76,14 +76,18 @@ class Source(BaseModel):
     model_config = _CONFIG
 
     id: Ident
+    """The id criteria and parameters cite the source by."""
     title: str = Field(min_length=1)
     """Full citation of the instrument, e.g. ``California Penal Code § 1000``."""
     kind: SourceKind
     """``guidance`` marks official police or prosecutorial guidance, reported as such in every
     decision; ``secondary`` marks commentary used where the primary text was not available."""
     url: str = Field(pattern=r"^https?://")
+    """Where the text that was read can be found (the official text first)."""
     in_force: InForce | None = None
+    """When the instrument, in the version read, is in force."""
     notes: str | None = None
+    """Which text was read, when, and anything a reviewer should know about it."""
 
 
 class Assume(BaseModel):
@@ -92,6 +96,7 @@ class Assume(BaseModel):
     model_config = _CONFIG
 
     assume: bool | float | int | str
+    """The value assumed when the fact is missing; every decision that uses it discloses it."""
     reason: str = Field(min_length=1)
     """Why this assumption is safe, in one sentence."""
 
@@ -102,6 +107,7 @@ class FactDecl(BaseModel):
     model_config = _CONFIG
 
     type: Literal["bool", "number", "string", "date"]
+    """The fact's type: `bool`, `number`, `string` or `date`."""
     question: str = Field(min_length=1)
     """The question to ask when the fact is missing."""
     values: list[str] | None = None
@@ -118,6 +124,7 @@ class Unsettled(BaseModel):
     text: str = Field(min_length=1)
     """The open question, in one or two sentences."""
     citation: Citation
+    """Where the question arises."""
 
 
 class DatedValue(BaseModel):
@@ -126,8 +133,11 @@ class DatedValue(BaseModel):
     model_config = _CONFIG
 
     from_: dt.date = Field(alias="from")
+    """First day this value applies."""
     until: dt.date | None = None
+    """Last day this value applies; absent while it still does."""
     value: Any
+    """The value, of the parameter's type."""
     citation: Citation | None = None
     """Where this value comes from, if not the parameter's own citation."""
 
@@ -138,9 +148,13 @@ class Parameter(BaseModel):
     model_config = _CONFIG
 
     type: str = Field(pattern=r"^(number|string|date|bool|list\[(number|string|date)\])$")
+    """The value's type: `number`, `string`, `date`, `bool` or a list of one of them."""
     description: str = Field(min_length=1)
+    """What the value is, in plain language."""
     citation: Citation
+    """The provision that sets it."""
     values: list[DatedValue] = Field(min_length=1)
+    """The values over time, each with its dates (and its own citation where it differs)."""
 
 
 class Offence(BaseModel):
@@ -151,13 +165,17 @@ class Offence(BaseModel):
     code: str = Field(min_length=1, max_length=80)
     """The canonical code conditions compare against, e.g. ``HSC 11350``."""
     title: str = Field(min_length=1)
+    """The offence's name as the statute gives it."""
     aliases: list[str] = Field(default_factory=list)
     """Other spellings courts record; matching ignores case, spaces and punctuation."""
     category: str | None = None
+    """E.g. `possession`, `supply`, `use`; leave out when it depends on the case."""
     class_: str | None = Field(default=None, alias="class")
     """``felony``, ``misdemeanor``…; leave out when it depends on the case (a wobbler)."""
     drug_related: bool | None = None
+    """The offence is a drug offence."""
     citation: Citation | None = None
+    """The provision that creates the offence."""
 
 
 class Criterion(BaseModel):
@@ -166,16 +184,20 @@ class Criterion(BaseModel):
     model_config = _CONFIG
 
     id: Ident
+    """Named after the provision it encodes (`no_felony_within_5_years`), not the outcome."""
     text: str = Field(min_length=1)
     """One plain-language sentence that is true when the condition holds."""
     citation: Citation
+    """The provision the criterion encodes."""
     condition: str = Field(min_length=1)
+    """The condition, in the condition language (docs/rulesets.md); three-valued: unknown facts make it unknown."""
 
 
 class Exclusion(Criterion):
     """A condition that, when it holds, excludes the measure unless an exception holds."""
 
     unless: list[Criterion] = Field(default_factory=list)
+    """Exceptions: the exclusion does not apply when one of them is met."""
 
 
 class Measure(BaseModel):
@@ -184,23 +206,32 @@ class Measure(BaseModel):
     model_config = _CONFIG
 
     id: Ident
+    """The measure's id within the ruleset."""
     title: str = Field(min_length=1)
+    """Its name, with the provision that creates it."""
     kind: MeasureKind
+    """What kind of alternative it is."""
     stage: Stage
+    """Where in the process it applies."""
     decided_by: str = Field(min_length=1)
     """Who decides, e.g. ``court``, ``prosecutor``, ``police``."""
     when_met: Literal["entitled", "eligible"]
     """``entitled`` when the law says the measure *shall* apply; ``eligible`` when it *may*."""
     citation: Citation
+    """The provision that creates the measure."""
     in_force: InForce | None = None
+    """When the measure is in force, where that differs from the ruleset."""
     governing_date: Literal["offense_date", "decision_date"] | None = None
     """Overrides the ruleset's governing date for this measure (its in-force check and the
     parameter values it reads)."""
     applies_to: list[Criterion] = Field(default_factory=list)
     """Scope: outside it the measure is ``not_applicable``."""
     requires: list[Criterion] = Field(default_factory=list)
+    """Conditions that must all hold."""
     excluded_if: list[Exclusion] = Field(default_factory=list)
+    """Exclusions: any one met makes the measure ineligible, unless an exception holds."""
     notes: list[str] = Field(default_factory=list)
+    """What the measure involves and what the screening does not decide, in plain language."""
 
 
 class NoAlternative(BaseModel):
@@ -209,11 +240,15 @@ class NoAlternative(BaseModel):
     model_config = _CONFIG
 
     id: Ident
+    """The statement's id."""
     title: str = Field(min_length=1)
+    """What it says, in a few words."""
     text: str = Field(min_length=1)
     """Why the law provides no alternative, in one or two sentences."""
     citation: Citation
+    """The provision that leaves no alternative."""
     applies_to: list[Criterion] = Field(default_factory=list)
+    """The cases the statement covers."""
 
 
 Outcome = Literal["entitled", "eligible", "ineligible", "not_applicable", "undetermined"]
@@ -231,6 +266,7 @@ class Invariant(BaseModel):
     model_config = _CONFIG
 
     id: Ident
+    """The invariant's id."""
     text: str = Field(min_length=1)
     """The property in one plain-language sentence, e.g. "A longer record never makes a person
     eligible for diversion"."""
@@ -263,12 +299,15 @@ class RulesetFile(BaseModel):
     jurisdiction: Annotated[str, Field(pattern=r"^[a-z]{2}(-[a-z0-9]{1,3})?$")]
     """ISO 3166 code in lowercase, e.g. ``us-ca``, ``de``, ``gb-eng``."""
     title: str = Field(min_length=1)
+    """The programme's name."""
     version: str = Field(min_length=1, max_length=40)
+    """The ruleset's version (conventionally the date of the last change)."""
     checked: dt.date
     """The date the encoded text was last checked against the sources."""
     disclaimer: str = Field(min_length=1)
     """States that the ruleset is not legal advice."""
     in_force: InForce
+    """When this version of the law is in force."""
     governing_date: Literal["offense_date", "decision_date", "more_favourable"]
     """Which date selects the law: the offence date, the decision date, or whichever of the two
     versions is more favourable to the person (the milder later law)."""
@@ -278,12 +317,19 @@ class RulesetFile(BaseModel):
     """True when this (national) law also applies to cases filed under a subdivision's code,
     e.g. Canada's CDSA (``ca``) for a case in British Columbia (``CA-BC``)."""
     alternatives: Literal["provided", "none"] = "provided"
+    """`provided`, or `none` where the law provides no alternative for the offences covered."""
     no_alternative: NoAlternative | None = None
+    """For `alternatives: none`: the statement, cited, that the law provides none."""
     notes: list[str] = Field(default_factory=list)
+    """How to give the case for this ruleset, and what it does not cover."""
     sources: list[Source] = Field(min_length=1)
+    """Every instrument cited, with the text read."""
     facts: dict[Ident, FactDecl] = Field(default_factory=dict)
+    """Case facts this ruleset reads beyond the common case model."""
     unsettled: dict[Ident, Unsettled] = Field(default_factory=dict)
+    """Open points of law; each leaves what depends on it undetermined."""
     parameters: dict[Ident, Parameter] = Field(default_factory=dict)
+    """Dated, cited values: thresholds, look-back periods, offence lists."""
     definitions: dict[
         Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\([a-z][a-z0-9_]*\))?$")], str
     ] = Field(default_factory=dict)
@@ -293,6 +339,8 @@ class RulesetFile(BaseModel):
     statute_families: dict[str, list[str]] = Field(default_factory=dict)
     """Code families and the spellings courts record for them, e.g. ``HSC: [HS, H&S]``."""
     offences: list[Offence] = Field(default_factory=list)
+    """The statute table: canonical codes, spellings, categories and classes."""
     measures: list[Measure] = Field(default_factory=list)
+    """The alternatives the law provides, each with its conditions."""
     invariants: list[Invariant] = Field(default_factory=list)
     """Properties the encoded law has, which ``eligibility explore`` searches for cases to break."""

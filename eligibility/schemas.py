@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.case import Case
-from eligibility.decision import Decision
+from eligibility.decision import SCHEMA_VERSION, Decision
 from eligibility.ruleset_schema import RulesetFile
 
 _MODELS: dict[str, Any] = {"case": Case, "decision": Decision, "ruleset": RulesetFile}
@@ -24,6 +24,8 @@ def schema_for(kind: str) -> dict[str, Any]:
     mode = "serialization" if kind == "decision" else "validation"
     schema: dict[str, Any] = model.model_json_schema(by_alias=True, mode=mode)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # A URN, not a URL: the project hosts nothing, and court software caches the files it ships.
+    schema["$id"] = f"urn:eligibility:schema:{kind}:{SCHEMA_VERSION}"
     return schema
 
 

@@ -34,3 +34,20 @@ def test_a_decision_built_by_hand_with_a_huge_number_is_still_written(
     assert str(2**70) in big.to_json()
     assert big.to_json() == big.model_dump_json(indent=2) + "\n"
     assert big.to_json_bytes(indent=False) == big.model_dump_json().encode()
+
+
+@pytest.mark.parametrize("kind", ["case", "decision", "ruleset"])
+def test_every_property_of_every_schema_is_described(kind: str) -> None:
+    """Integrators build forms and mappings from the schemas: no property goes unexplained."""
+    from eligibility.schemas import schema_for
+
+    schema = schema_for(kind)
+    parts = [(kind, schema), *schema.get("$defs", {}).items()]
+    undescribed = [
+        f"{where}.{name}"
+        for where, part in parts
+        for name, prop in (part.get("properties") or {}).items()
+        if not prop.get("description")
+    ]
+    assert [] == undescribed
+    assert schema["$id"].startswith(f"urn:eligibility:schema:{kind}:")
