@@ -188,18 +188,19 @@ def test_explore_leaves_no_hypothesis_folder_behind(
 
 
 def test_an_outcome_an_open_point_rules_out_is_named_not_failed() -> None:
-    """NSW's YOA warning can only be refused once an open point is settled: explore says so and
-    does not count it as a failure; California's diversion can be refused today."""
+    """NSW's youth justice conference can only be refused once an open point is settled
+    (whether it needs admission and consent): explore says so and does not count it as a
+    failure; California's diversion can be refused today."""
     from eligibility import Registry
     from eligibility.explore.space import open_points_blocking
     from tests.conftest import RULESETS
 
     registry = Registry.load(RULESETS, evaluator="reference")
     by_id = {(r.id, m.id): (r, m) for r in registry.rulesets for m in r.measures}
-    r, warning = by_id[("au-nsw-young-offenders-act", "yoa_warning")]
-    assert {"yoa_warning_priors_bar"} == open_points_blocking(
-        warning, "ineligible", frozenset(r.unsettled)
+    r, conference = by_id[("au-nsw-young-offenders-act", "yoa_youth_justice_conference")]
+    assert {"yoa_conference_conditions"} == open_points_blocking(
+        conference, "ineligible", frozenset(r.unsettled)
     )
-    assert set() == open_points_blocking(warning, "eligible", frozenset(r.unsettled))
+    assert set() == open_points_blocking(conference, "eligible", frozenset(r.unsettled))
     r, diversion = by_id[("us-ca-drug-diversion", "pc1000_pretrial_diversion")]
     assert set() == open_points_blocking(diversion, "ineligible", frozenset(r.unsettled))
