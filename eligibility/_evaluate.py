@@ -324,6 +324,8 @@ class Registry:
                 "assumptions": assumptions,
                 "summary": _summary(code.upper(), case.case_id, measures),
                 "disclaimer": DISCLAIMER,
+                "as_of": None,
+                "what_if": None,
             },
         )
 
