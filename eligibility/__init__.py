@@ -12,7 +12,9 @@ Everything not listed in ``__all__`` is internal and may change.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from eligibility._evaluate import Registry, default_rulesets_dir, shipped_rulesets_dir
@@ -44,9 +46,25 @@ def default_registry() -> Registry:
         return _default
 
 
-def evaluate(case: Case, registry: Registry | None = None) -> Decision:
-    """Screen ``case`` against its jurisdiction's rulesets and explain the outcome."""
-    return (registry or default_registry()).evaluate(case)
+def evaluate(
+    case: Case,
+    registry: Registry | None = None,
+    *,
+    as_of: dt.date | None = None,
+    what_if: Iterable[str] = (),
+) -> Decision:
+    """Screen ``case`` against its jurisdiction's rulesets and explain the outcome.
+
+    ``as_of`` decides it as if taken on that day (in place of the case's decision date);
+    ``what_if`` adds the named optional parts — ``next_questions``, ``timeline``,
+    ``counterfactuals`` or ``all`` (docs/what-if.md). Without either the decision is exactly
+    what :meth:`Registry.evaluate` gives."""
+    reg = registry or default_registry()
+    if as_of is None and not what_if:
+        return reg.evaluate(case)
+    from eligibility import whatif
+
+    return whatif.decide(reg, case, as_of, whatif.parts_from(what_if))
 
 
 def load_rulesets(root: str | Path | None = None) -> Registry:

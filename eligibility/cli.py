@@ -128,13 +128,36 @@ def check(
     evaluator: Annotated[
         Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
     ] = Evaluator.durable,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Decide as if taken on this day (YYYY-MM-DD), in place of the decision date.",
+        ),
+    ] = None,
+    what_if: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--what-if",
+            help="Add next_questions, timeline, counterfactuals or all (repeatable; docs/what-if.md).",
+        ),
+    ] = None,
 ) -> None:
     """Screen one case and explain every measure's outcome."""
+    from eligibility import whatif
+    from eligibility.whatif.render import with_what_if
+
     registry = _registry(rulesets, evaluator)
     parsed = _read_case(case)
     source = "<stdin>" if case == "-" else case
     try:
-        decision = registry.evaluate(parsed)
+        day = whatif.parse_day(as_of) if as_of is not None else None
+        parts = whatif.parts_from(what_if or [])
+        decision = (
+            whatif.decide(registry, parsed, day, parts)
+            if day is not None or parts
+            else registry.evaluate(parsed)
+        )
     except CaseError as exc:
         located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
         _fail(EXIT_CASE, located, "the case cannot be evaluated")
@@ -145,7 +168,7 @@ def check(
     if format is Format.json:
         typer.echo(decision.to_json(), nl=False)
     else:
-        typer.echo(render_text(decision), nl=False)
+        typer.echo(with_what_if(render_text(decision), decision), nl=False)
 
 
 @app.command("test")

@@ -32,9 +32,11 @@ FIXED_FIELDS = frozenset(
         "statute",
         "offense",
         "disposition",
+        "substance",
     }
 )
-"""Facts of the past the law fixes: never proposed as changes."""
+"""Facts of the past the law fixes: never proposed as changes. (The quantity is proposed: it is
+often a finding or an estimate, and the law's thresholds are what a clerk needs to see.)"""
 
 _TOP = frozenset({"consent", "admits_offense", "plea", "charges", "priors"})
 _UNIT = {"quantity_g": "g", "quantity_ml": "ml", "quantity_units": "units"}
