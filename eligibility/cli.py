@@ -534,6 +534,16 @@ def batch(
     raise typer.Exit(run_batch(options))
 
 
+def _what_if_commands() -> None:
+    from eligibility.whatif.command import ask, replay
+
+    app.command("ask")(ask)
+    app.command("replay")(replay)
+
+
+_what_if_commands()
+
+
 def main() -> None:
     """Console entry point: run the app and turn unexpected failures into exit code 4."""
     try:
