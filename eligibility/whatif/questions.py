@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eligibility._facts import completed_years
+from eligibility._outcome import decide
 from eligibility._reference import Evaluator
 from eligibility.case import Case
 from eligibility.decision import Answer, DecidingAnswers, Decision, NextQuestion, QuestionsOut
@@ -54,10 +55,15 @@ def _var(name: str) -> Var:
 
 
 def _missing(scope: Scope) -> list[Var]:
+    """The missing facts the decision lists for the measure: those of the criteria that leave
+    it undetermined (and of their exceptions still unknown)."""
     ev = Evaluator(scope.values, scope.params)
+    verdicts = scope.verdicts()
     names: set[str] = set()
-    for c in scope.measure.criteria():
-        names |= ev.missing(c.condition)
+    for c in decide(scope.measure, verdicts, True).deciding:
+        for node in (c, *c.unless):
+            if verdicts[node.key] is None:
+                names |= ev.missing(node.condition)
     skip = set(scope.ruleset.unsettled) | set(scope.ruleset.parameters)
     return [_var(n) for n in sorted(names - skip)]
 

@@ -56,6 +56,8 @@ class ReplayReport:
     engine_after: str
     difference: Difference | None = None
     notes: list[str] = field(default_factory=list)
+    fresh_json: str = field(default="", repr=False)
+    """The re-derived decision (not part of the printed report)."""
 
     def render(self) -> str:
         """The report as text."""
@@ -78,7 +80,9 @@ class ReplayReport:
         """The report as JSON."""
         from dataclasses import asdict
 
-        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+        body = asdict(self)
+        body.pop("fresh_json")
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 def replay(registry: Registry, stored_bytes: bytes, case: Case) -> ReplayReport:
@@ -132,6 +136,7 @@ def replay(registry: Registry, stored_bytes: bytes, case: Case) -> ReplayReport:
         engine_before=_engine(stored),
         engine_after=_engine(now),
         difference=None if identical else first_difference(stored, now),
+        fresh_json=fresh.to_json(),
     )
 
 
