@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from eligibility._evaluate import _ITEM_PATH  # where a derived item field is given
 from eligibility._model import Ruleset
 from eligibility.case import Case, parse_case
 from eligibility.whatif.domains import OTHER
@@ -52,8 +53,7 @@ def case_path(var: Var, ruleset: Ruleset) -> str | None:
             return "person.birth_date"
         return name if name in _TOP or name in FIXED_FIELDS else None
     name, index, field = var
-    field = "quantity" if field in _UNIT else field
-    return f"{name}[{index}].{field}"
+    return f"{name}[{index}].{_ITEM_PATH.get(field, field)}"
 
 
 def changeable(var: Var, ruleset: Ruleset) -> bool:
