@@ -34,10 +34,14 @@ FIXED_FIELDS = frozenset(
         "offense",
         "disposition",
         "substance",
+        "category",
+        "drug_related",
     }
 )
-"""Facts of the past the law fixes: never proposed as changes. (The quantity is proposed: it is
-often a finding or an estimate, and the law's thresholds are what a clerk needs to see.)"""
+"""Facts of the past the law fixes, and the nature of an offence: never proposed as changes.
+(A quantity is proposed: it is often a finding or an estimate, and the law's thresholds are
+what a clerk needs to see; so is a class — a felony reduced to a misdemeanour — since the law
+itself provides for reclassification.)"""
 
 _TOP = frozenset({"consent", "admits_offense", "plea", "charges", "priors"})
 _UNIT = {"quantity_g": "g", "quantity_ml": "ml", "quantity_units": "units"}

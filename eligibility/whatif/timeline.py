@@ -137,16 +137,23 @@ def _flips(node: E.Node, env: Mapping[str, Any], ev: Evaluator, case: Case, out:
         assert case.decision_date is not None
         flip = target - (here - case.decision_date)
         what = _name(other, env)
+        gap = _gap(here, case.decision_date)
+        if what == "the date":
+            text = f"the decision date reaches {target}" if not gap else f"{target} is {gap} before the decision date"
+        else:
+            text = f"{what} ({target}) is {gap or 'no longer after'} before the decision date"
         for k in (-1, 0, 1):
-            out.setdefault(flip + k * _ONE, f"{what} {target} comes {_gap(here, case.decision_date)}")
+            out.setdefault(flip + k * _ONE, text)
 
 
 def _gap(here: dt.date, decision: dt.date) -> str:
+    """How far the decision date's side of a comparison lies before the decision date, in the
+    words of the duration (``10 years``), or "" when it is the decision date itself."""
     days = (decision - here).days
     if days == 0:
-        return "before the decision date"
-    years = round(days / 365.25)
-    return f"{years} year(s) before the decision date" if years else f"{days} day(s) before"
+        return ""
+    years, rest = divmod(days, 365)
+    return f"{round(days / 365.25)} years" if years and rest < years + 2 else f"{days} days"
 
 
 def _name(node: E.Node, env: Mapping[str, Any]) -> str:
