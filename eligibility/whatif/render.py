@@ -35,7 +35,7 @@ def render_what_if(decision: Decision) -> str:
         if not w.timeline:
             lines.append("  no outcome changes with time alone")
         for c in w.timeline:
-            lines.append(f"  {c.date} {c.measure}: {c.text}")
+            lines.append(f"  {c.measure}: {c.text}")
         lines.append("")
     if w.counterfactuals is not None:
         lines.append("What would open it (smallest changes to the facts):")
