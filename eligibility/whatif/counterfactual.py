@@ -47,7 +47,7 @@ def counterfactuals(registry: Registry, case: Case, decision: Decision) -> list[
 
 
 def _measure(registry: Registry, case: Case, scope: Scope) -> list[Counterfactual]:
-    base = scope.verdicts()
+    base = scope.base()
     deciding = decide(scope.measure, base, True).deciding
     found = constants(scope)
     options: dict[Var, list[Any]] = {}
@@ -73,8 +73,7 @@ def _measure(registry: Registry, case: Case, scope: Scope) -> list[Counterfactua
                 if tries > MAX_TRIES or len(out) >= MAX_SETS:
                     return out
                 changes = dict(zip(group, picks, strict=True))
-                values = assign(scope.values, changes)
-                verdicts = scope.verdicts(values)
+                verdicts = scope.changed(changes)
                 outcome = decide(scope.measure, verdicts, True).outcome
                 if outcome not in OPEN:
                     continue

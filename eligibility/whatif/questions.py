@@ -130,7 +130,8 @@ def gather(registry: Registry, case: Case, decision: Decision) -> tuple[dict[str
 
 
 def _outcome(scope: Scope, assignment: Assignment) -> str:
-    return scope.outcome(assign(scope.values, assignment))
+    # Answers only fill in missing facts, so only the unknown criteria are decided again.
+    return scope.filled(assignment)
 
 
 def rank(sc: Mapping[str, Scope], questions: list[_Question]) -> list[NextQuestion]:

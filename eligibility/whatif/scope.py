@@ -50,6 +50,50 @@ class Scope:
             return "not_applicable"
         return decide(self.measure, self.verdicts(values), True).outcome
 
+    def base(self) -> dict[str, bool | None]:
+        """The verdicts over the case's own facts, computed once."""
+        cached: dict[str, bool | None] | None = self.__dict__.get("_base")
+        if cached is None:
+            cached = self.verdicts()
+            object.__setattr__(self, "_base", cached)
+        return cached
+
+    def filled(self, changes: Mapping[Var, Any]) -> str:
+        """The outcome when ``changes`` only *fill in* facts missing from the case's own.
+
+        Kleene logic is monotone: a known verdict stays what it is when a missing fact becomes
+        known, so only the criteria still unknown are decided again."""
+        if not self.in_force:
+            return "not_applicable"
+        return decide(self.measure, self.changed(changes, only_unknown=True), True).outcome
+
+    def changed(
+        self, changes: Mapping[Var, Any], only_unknown: bool = False
+    ) -> dict[str, bool | None]:
+        """Every criterion's verdict with ``changes`` made to the case's facts.
+
+        A criterion that reads none of the changed facts keeps its verdict; one that does is
+        decided once per combination of the changes it reads (the searches try many sets of
+        changes that share them)."""
+        base = self.base()
+        memo: dict[tuple[str, str], bool | None] = self.__dict__.setdefault("_memo", {})
+        values: dict[str, Any] | None = None
+        verdicts = dict(base)
+        for c in self.measure.criteria():
+            if only_unknown and base[c.key] is not None:
+                continue
+            read = [(v, x) for v, x in changes.items() if self.reads(c, v)]
+            if not read:
+                continue
+            key = (c.key, repr(sorted(read, key=repr)))
+            hit = memo.get(key, ...)
+            if hit is ...:
+                if values is None:
+                    values = assign(self.values, changes)
+                hit = memo[key] = Evaluator(values, self.params).truth(c.condition)
+            verdicts[c.key] = hit
+        return verdicts
+
     def reads(self, c: CriterionDef, var: Var) -> bool:
         """True if criterion ``c`` (or one of its exceptions) reads the fact ``var``."""
         for node in (c, *c.unless):
