@@ -14,13 +14,14 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 
 from eligibility import Registry, default_rulesets_dir
 from eligibility.case import Case
 from eligibility.golden import golden_files, load_golden
-from eligibility.whatif import decide
+from eligibility.whatif import Part, decide
 
-ROWS: dict[str, tuple[str, ...]] = {
+ROWS: dict[str, tuple[Part, ...]] = {
     "next_questions": ("next_questions",),
     "timeline": ("timeline",),
     "counterfactuals": ("counterfactuals",),
@@ -50,10 +51,10 @@ def run(registry: Registry) -> list[tuple[str, int, float, dict[str, tuple[float
         plain: list[float] = []
         extra: dict[str, list[float]] = {row: [] for row in ROWS}
         for case in cases:
-            base = _cpu_ms(lambda case=case: registry.evaluate(case))
+            base = _cpu_ms(partial(registry.evaluate, case))
             plain.append(base)
             for row, parts in ROWS.items():
-                spent = _cpu_ms(lambda case=case, parts=parts: decide(registry, case, None, parts))
+                spent = _cpu_ms(partial(decide, registry, case, None, parts))
                 extra[row].append(max(0.0, spent - base))
         stats = {
             row: (

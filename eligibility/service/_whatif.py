@@ -75,7 +75,9 @@ def replayed(raw: bytes, registry: Registry) -> bytes:
     data = decode(raw)
     if not isinstance(data, dict) or set(data) != {"decision", "case"}:
         error = FieldError(message="expected an object with `decision` and `case`")
-        raise Refusal("invalid-request", 'the body must be {"decision": {...}, "case": {...}}', [error])
+        raise Refusal(
+            "invalid-request", 'the body must be {"decision": {...}, "case": {...}}', [error]
+        )
     stored: Any = data["decision"]
     # The stored decision's bytes as the service writes them: compact, as a batch item is.
     stored_bytes = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()
@@ -114,7 +116,10 @@ def register(app: FastAPI, runtime: Runtime) -> None:
     async def what_if(
         request: Request,
         as_of: str | None = Query(None, description="Decide as of this day (YYYY-MM-DD)."),
-        parts: str = Query("all", description="Comma-separated: next_questions, timeline, counterfactuals, all; empty for none."),
+        parts: str = Query(
+            "all",
+            description="Comma-separated: next_questions, timeline, counterfactuals, all; empty for none.",
+        ),
     ) -> Response:
         raw = await read_body(request, settings.max_body_bytes)
         return await run(lambda registry: what_if_decision(raw, registry, as_of, parts))
@@ -142,4 +147,3 @@ def register(app: FastAPI, runtime: Runtime) -> None:
     async def replay_route(request: Request) -> Response:
         raw = await read_body(request, settings.max_body_bytes)
         return await run(lambda registry: replayed(raw, registry))
-

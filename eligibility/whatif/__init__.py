@@ -31,7 +31,7 @@ PARTS: tuple[Part, ...] = get_args(Part)
 def parts_from(names: Iterable[str]) -> tuple[Part, ...]:
     """Parts named on a command line or query string (``all`` for every one), in a fixed order;
     an unknown name is refused with the known ones."""
-    wanted = set()
+    wanted: set[str] = set()
     for raw in names:
         for name in raw.replace(",", " ").split():
             name = name.strip().replace("-", "_")

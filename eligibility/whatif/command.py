@@ -28,7 +28,9 @@ def parse_answer(path: str, raw: str) -> Any:
     if path == "priors":
         if low in ("none", "[]", "no", "n"):
             return []
-        raise ValueError("answer `none` if there is no prior record, or give the record in the file")
+        raise ValueError(
+            "answer `none` if there is no prior record, or give the record in the file"
+        )
     if low in _YES:
         return True
     if low in _NO:
@@ -53,12 +55,18 @@ def ask(
     case: Annotated[str, typer.Argument(help="Case file (JSON) with facts missing.")],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Where to write the completed case (default: <case>.completed.json)."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the completed case (default: <case>.completed.json).",
+        ),
     ] = None,
     rulesets: Annotated[
         Path | None, typer.Option("--rulesets", file_okay=False, help="Folder of rulesets.")
     ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Decide as of this day (YYYY-MM-DD).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Decide as of this day (YYYY-MM-DD).")
+    ] = None,
 ) -> None:
     """Ask only the next relevant question, show what each answer decided, write the completed case."""
     from eligibility import cli, whatif
@@ -76,7 +84,11 @@ def ask(
         try:
             decision = whatif.decide(registry, current, day, ("next_questions",))
         except EligibilityError as exc:
-            cli._fail(cli.EXIT_CASE, getattr(exc, "problems", [Problem(str(exc))]), "the case cannot be evaluated")
+            cli._fail(
+                cli.EXIT_CASE,
+                getattr(exc, "problems", [Problem(str(exc))]),
+                "the case cannot be evaluated",
+            )
         assert decision.what_if is not None and decision.what_if.next_questions is not None
         ranked = [
             q
@@ -108,7 +120,11 @@ def ask(
                 typer.echo(f"  not accepted: {p.render()}")
             continue
         before = {m.id: m.outcome for m in decision.measures}
-        changed = [f"{m.id}: {before.get(m.id)} → {m.outcome}" for m in after.measures if before.get(m.id) != m.outcome]
+        changed = [
+            f"{m.id}: {before.get(m.id)} → {m.outcome}"
+            for m in after.measures
+            if before.get(m.id) != m.outcome
+        ]
         typer.echo("  decided: " + ("; ".join(changed) if changed else "nothing yet"))
         current = answered
     _write(current, target)
@@ -133,7 +149,11 @@ def replay(
     try:
         stored = decision.read_bytes()
     except OSError as exc:
-        cli._fail(cli.EXIT_CASE, [Problem(f"cannot read: {exc.strerror}", file=str(decision))], "cannot read the decision")
+        cli._fail(
+            cli.EXIT_CASE,
+            [Problem(f"cannot read: {exc.strerror}", file=str(decision))],
+            "cannot read the decision",
+        )
     try:
         report = run(registry, stored, parsed)
     except CaseError as exc:

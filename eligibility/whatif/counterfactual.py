@@ -14,14 +14,14 @@ import itertools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from eligibility._evaluate import citation_out
 from eligibility._outcome import decide
 from eligibility.case import Case
 from eligibility.decision import Change, Counterfactual, Decision
 from eligibility.errors import EligibilityError
-from eligibility._evaluate import citation_out
 from eligibility.whatif.domains import constants, domain
 from eligibility.whatif.paths import apply, case_path, case_value, changeable, describe, proposable
-from eligibility.whatif.scope import OPEN, Scope, Var, assign, current, scopes
+from eligibility.whatif.scope import OPEN, Scope, Var, current, scopes
 
 if TYPE_CHECKING:
     from eligibility._evaluate import Registry
@@ -40,7 +40,12 @@ def counterfactuals(registry: Registry, case: Case, decision: Decision) -> list[
     out: list[Counterfactual] = []
     for m in decision.measures:
         scope = sc.get(m.id)
-        if m.outcome in OPEN or scope is None or not scope.in_force or scope.measure.when_met is None:
+        if (
+            m.outcome in OPEN
+            or scope is None
+            or not scope.in_force
+            or scope.measure.when_met is None
+        ):
             continue
         out.extend(_measure(registry, case, scope))
     return out
@@ -103,8 +108,16 @@ def _confirmed(
         shown = case_value(var, value, case)
         was = current(scope.values, var)
         edits[path] = shown
-        turned = [c for c in scope.measure.criteria() if base[c.key] != verdicts[c.key] and scope.reads(c, var)]
-        crit = turned[0] if turned else next(c for c in scope.measure.criteria() if scope.reads(c, var))
+        turned = [
+            c
+            for c in scope.measure.criteria()
+            if base[c.key] != verdicts[c.key] and scope.reads(c, var)
+        ]
+        crit = (
+            turned[0]
+            if turned
+            else next(c for c in scope.measure.criteria() if scope.reads(c, var))
+        )
         made.append(
             Change(
                 fact=path,
@@ -121,4 +134,4 @@ def _confirmed(
     got = next((m.outcome for m in decision.measures if m.id == scope.measure.id), None)
     if got != outcome:
         return None
-    return Counterfactual(measure=scope.measure.id, outcome=outcome, changes=made)  # type: ignore[arg-type]
+    return Counterfactual(measure=scope.measure.id, outcome=outcome, changes=made)

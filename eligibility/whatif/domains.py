@@ -65,7 +65,9 @@ def _ref(node: E.Node, bound: Mapping[str, str]) -> Field | None:
     return None
 
 
-def _walk(node: E.Node, bound: Mapping[str, str], ev: Evaluator, out: dict[Field, set[Any]]) -> None:
+def _walk(
+    node: E.Node, bound: Mapping[str, str], ev: Evaluator, out: dict[Field, set[Any]]
+) -> None:
     if isinstance(node, (E.Quant, E.Count)):
         assert isinstance(node.collection, E.Name)
         _walk(node.body, {**bound, node.var: node.collection.name}, ev, out)

@@ -124,4 +124,4 @@ def _set(doc: dict[str, Any], path: str, value: Any) -> None:
 
 def proposable(value: Any) -> bool:
     """False for the stand-in "anything else" text, which is not a value to propose."""
-    return value != OTHER and value != ({},)
+    return bool(value != OTHER and value != ({},))

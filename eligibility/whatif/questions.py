@@ -24,7 +24,7 @@ from eligibility.case import Case
 from eligibility.decision import Answer, DecidingAnswers, Decision, NextQuestion, QuestionsOut
 from eligibility.whatif.domains import OTHER, constants, domain
 from eligibility.whatif.paths import case_path, case_value, describe
-from eligibility.whatif.scope import Scope, Var, assign, scopes
+from eligibility.whatif.scope import Scope, Var, scopes
 
 if TYPE_CHECKING:
     from eligibility._evaluate import Registry
@@ -83,7 +83,11 @@ def _birth_answers(scope: Scope, case: Case, ages: Mapping[str, set[Any]]) -> li
                 births.add(day.replace(year=day.year - int(age), day=28))
     out = []
     for b in sorted(births):
-        if given is not None and case.offense_date and completed_years(b, case.offense_date) != given:
+        if (
+            given is not None
+            and case.offense_date
+            and completed_years(b, case.offense_date) != given
+        ):
             continue
         assignment: Assignment = {}
         for name, day in dates.items():
@@ -99,7 +103,9 @@ def _dec(n: int) -> Any:
     return Decimal(n)
 
 
-def gather(registry: Registry, case: Case, decision: Decision) -> tuple[dict[str, Scope], list[_Question]]:
+def gather(
+    registry: Registry, case: Case, decision: Decision
+) -> tuple[dict[str, Scope], list[_Question]]:
     """The undetermined measures' scopes and the questions that bear on them."""
     sc = scopes(registry, case)
     asked = {f.fact: f.question for f in decision.missing_facts}
@@ -151,7 +157,9 @@ def rank(sc: Mapping[str, Scope], questions: list[_Question]) -> list[NextQuesti
     return ranked
 
 
-def deciding_sets(sc: Mapping[str, Scope], questions: list[_Question], measure: str) -> list[DecidingAnswers]:
+def deciding_sets(
+    sc: Mapping[str, Scope], questions: list[_Question], measure: str
+) -> list[DecidingAnswers]:
     """The smallest sets of answers that decide ``measure``, fewest answers first."""
     scope = sc[measure]
     relevant = [q for q in questions if measure in q.measures and q.answers]
@@ -179,7 +187,7 @@ def deciding_sets(sc: Mapping[str, Scope], questions: list[_Question], measure: 
                         Answer(fact=q.path, value=shown, text=_text(q.path, shown))
                         for q, (_, (shown, _)) in zip(group, picks, strict=True)
                     ]
-                    out.append(DecidingAnswers(measure=measure, outcome=outcome, answers=answers))  # type: ignore[arg-type]
+                    out.append(DecidingAnswers(measure=measure, outcome=outcome, answers=answers))
     return out
 
 

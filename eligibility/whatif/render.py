@@ -40,7 +40,9 @@ def render_what_if(decision: Decision) -> str:
     if w.counterfactuals is not None:
         lines.append("What would open it (smallest changes to the facts):")
         if not w.counterfactuals:
-            lines.append("  none found: no change to the facts that may vary (up to three) opens a measure")
+            lines.append(
+                "  none found: no change to the facts that may vary (up to three) opens a measure"
+            )
         for cf in w.counterfactuals:
             changes = "; ".join(f"{c.text} [{c.criterion}]" for c in cf.changes)
             lines.append(f"  {cf.measure} → {cf.outcome}: {changes}")

@@ -110,9 +110,13 @@ def replay(registry: Registry, stored_bytes: bytes, case: Case) -> ReplayReport:
         registry = Registry(registry.rulesets, evaluator)
     as_of = stored.get("as_of")
     day = dt.date.fromisoformat(as_of["date"]) if as_of else None
-    parts = tuple(k for k, v in (stored.get("what_if") or {}).items() if v is not None and k in whatif.PARTS)
+    parts = tuple(
+        k for k, v in (stored.get("what_if") or {}).items() if v is not None and k in whatif.PARTS
+    )
     if as_of and as_of.get("replaces_decision_date") is not None:
-        case = case.model_copy(update={"decision_date": dt.date.fromisoformat(as_of["replaces_decision_date"])})
+        case = case.model_copy(
+            update={"decision_date": dt.date.fromisoformat(as_of["replaces_decision_date"])}
+        )
     fresh = whatif.decide(registry, case, day, parts)
     now = json.loads(fresh.to_json())
     identical = stored_bytes in (fresh.to_json_bytes(), fresh.to_json_bytes(indent=False))
@@ -127,7 +131,9 @@ def replay(registry: Registry, stored_bytes: bytes, case: Case) -> ReplayReport:
                 version=r.get("version"),
                 content_hash=r.get("content_hash"),
                 loaded=r.get("content_hash") is None or (r["id"], r.get("content_hash")) in hashes,
-                now=f"version {cur['version']} sha256 {cur['content_hash']}" if cur and cur.get("version") else None,
+                now=f"version {cur['version']} sha256 {cur['content_hash']}"
+                if cur and cur.get("version")
+                else None,
             )
         )
     return ReplayReport(
@@ -163,15 +169,22 @@ def first_difference(stored: dict[str, Any], now: dict[str, Any]) -> Difference 
         n = after.get((m["ruleset"], m["id"]))
         rb, ra = rs_before.get(m["ruleset"]), rs_after.get(m["ruleset"])
         if n is None:
-            return Difference(m["id"], None, m["outcome"], "(measure gone)", _law(None, rb), _law(None, ra))
+            return Difference(
+                m["id"], None, m["outcome"], "(measure gone)", _law(None, rb), _law(None, ra)
+            )
         old = {c["id"]: c for c in _flat(m["criteria"])}
         new = {c["id"]: c for c in _flat(n["criteria"])}
         for cid in [*old, *(k for k in new if k not in old)]:
             a, b = old.get(cid), new.get(cid)
-            if a is None or b is None or (a["status"], a["text"], a["citation"]) != (
-                b["status"],
-                b["text"],
-                b["citation"],
+            if (
+                a is None
+                or b is None
+                or (a["status"], a["text"], a["citation"])
+                != (
+                    b["status"],
+                    b["text"],
+                    b["citation"],
+                )
             ):
                 return Difference(
                     m["id"],

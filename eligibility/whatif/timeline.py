@@ -114,7 +114,9 @@ def _envs(
         yield from _envs(child, ev, env)
 
 
-def _flips(node: E.Node, env: Mapping[str, Any], ev: Evaluator, case: Case, out: dict[dt.date, str]) -> None:
+def _flips(
+    node: E.Node, env: Mapping[str, Any], ev: Evaluator, case: Case, out: dict[dt.date, str]
+) -> None:
     assert isinstance(node, E.Cmp)
     for side, other in ((node.left, node.right), (node.right, node.left)):
         if not _mentions(side, _DECISION) or _mentions(other, _DECISION):
@@ -139,7 +141,11 @@ def _flips(node: E.Node, env: Mapping[str, Any], ev: Evaluator, case: Case, out:
         what = _name(other, env)
         gap = _gap(here, case.decision_date)
         if what == "the date":
-            text = f"the decision date reaches {target}" if not gap else f"{target} is {gap} before the decision date"
+            text = (
+                f"the decision date reaches {target}"
+                if not gap
+                else f"{target} is {gap} before the decision date"
+            )
         else:
             text = f"{what} ({target}) is {gap or 'no longer after'} before the decision date"
         for k in (-1, 0, 1):
@@ -218,17 +224,24 @@ def timeline(registry: Registry, case: Case) -> list[OutcomeChange]:
 
 
 def _changes(
-    before: Mapping[str, MeasureResult], after: Mapping[str, MeasureResult], day: dt.date, found: Mapping[dt.date, str]
+    before: Mapping[str, MeasureResult],
+    after: Mapping[str, MeasureResult],
+    day: dt.date,
+    found: Mapping[dt.date, str],
 ) -> list[OutcomeChange]:
-    origin = next((found[day + k * _ONE] for k in (0, -1, 1, -2, 2) if day + k * _ONE in found), None)
+    origin = next(
+        (found[day + k * _ONE] for k in (0, -1, 1, -2, 2) if day + k * _ONE in found), None
+    )
     out = []
     for mid, now in after.items():
         was = before.get(mid)
         if was is None or was.outcome == now.outcome:
             continue
         turned = _turned(was.criteria, now.criteria)
-        kind = "gained" if now.outcome in OPEN and was.outcome not in OPEN else (
-            "lost" if was.outcome in OPEN and now.outcome not in OPEN else "changed"
+        kind = (
+            "gained"
+            if now.outcome in OPEN and was.outcome not in OPEN
+            else ("lost" if was.outcome in OPEN and now.outcome not in OPEN else "changed")
         )
         head = f"{now.outcome.replace('_', ' ')} from {day} (until then {was.outcome.replace('_', ' ')})"
         why = f", when {origin}" if origin else ""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
 
@@ -57,9 +56,15 @@ def test_every_shipped_jurisdiction_is_covered() -> None:
     assert shipped == set(CASES)
 
 
-@pytest.mark.parametrize(("jurisdiction", "name", "case"), PARAMS, ids=[f"{j}:{n[:50]}" for j, n, _ in PARAMS])
-def test_what_if_claims_hold(durable_registry: Registry, jurisdiction: str, name: str, case: Case) -> None:
-    decision = decide(durable_registry, case, None, ("next_questions", "timeline", "counterfactuals"))
+@pytest.mark.parametrize(
+    ("jurisdiction", "name", "case"), PARAMS, ids=[f"{j}:{n[:50]}" for j, n, _ in PARAMS]
+)
+def test_what_if_claims_hold(
+    durable_registry: Registry, jurisdiction: str, name: str, case: Case
+) -> None:
+    decision = decide(
+        durable_registry, case, None, ("next_questions", "timeline", "counterfactuals")
+    )
     w = decision.what_if
     assert w is not None and w.timeline is not None and w.counterfactuals is not None
     assert w.next_questions is not None

@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from eligibility import Registry, evaluate, parse_case_json
+from eligibility.case import Case
 from eligibility.cli import app as cli
+from eligibility.decision import Decision
 from eligibility.errors import CaseError
 from eligibility.whatif import decide, parts_from
 from tests.conftest import ROOT, RULESETS
@@ -25,12 +27,12 @@ PARTIAL = EXAMPLES / "us-ca" / "partial.json"
 SIMPLE = EXAMPLES / "us-ca" / "simple-possession.json"
 
 
-def _case(path: Path):  # type: ignore[no-untyped-def]
+def _case(path: Path) -> Case:
     return parse_case_json(path.read_bytes())
 
 
-def _outcome(decision, measure: str) -> str:  # type: ignore[no-untyped-def]
-    return next(m.outcome for m in decision.measures if m.id == measure)
+def _outcome(decision: Decision, measure: str) -> str:
+    return str(next(m.outcome for m in decision.measures if m.id == measure))
 
 
 def test_a_decision_asked_for_nothing_is_unchanged(durable_registry: Registry) -> None:
@@ -74,7 +76,9 @@ def test_timeline_names_the_birthday_that_opens_deferral(durable_registry: Regis
     """The 17-year-old becomes eligible for § 35 BtMG on turning 18, citing § 38 Abs. 1 S. 2."""
     decision = decide(durable_registry, _case(JUVENILE), parts=("timeline",))
     assert decision.what_if is not None and decision.what_if.timeline is not None
-    [change] = [c for c in decision.what_if.timeline if c.measure == "btmg_35_deferral_of_execution"]
+    [change] = [
+        c for c in decision.what_if.timeline if c.measure == "btmg_35_deferral_of_execution"
+    ]
     assert ("2025-06-01", "undetermined", "eligible", "gained") == (
         change.date,
         change.before,
@@ -177,7 +181,8 @@ def test_replay_of_an_unchanged_decision_is_byte_identical(tmp_path: Path) -> No
     """A stored decision (as of a day, with a timeline) replays to the same bytes."""
     stored = tmp_path / "decision.json"
     made = CliRunner().invoke(
-        cli, ["check", str(JUVENILE), "-f", "json", "--as-of", "2025-04-01", "--what-if", "timeline"]
+        cli,
+        ["check", str(JUVENILE), "-f", "json", "--as-of", "2025-04-01", "--what-if", "timeline"],
     )
     stored.write_text(made.stdout)
     result = CliRunner().invoke(cli, ["replay", str(stored), str(JUVENILE)])
@@ -196,8 +201,12 @@ def test_replay_after_a_change_in_the_law_names_the_first_differing_criterion(
     changed = tmp_path / "rulesets" / "us-ca"
     changed.mkdir(parents=True)
     text = (RULESETS / "us-ca" / "drug-diversion.yaml").read_text()
-    text = text.replace("lookback_start: offense_date - years(5)", "lookback_start: offense_date - years(10)")
-    (changed / "drug-diversion.yaml").write_text(text.replace('version: "2026.11.28"', 'version: "2027.01.01"'))
+    text = text.replace(
+        "lookback_start: offense_date - years(5)", "lookback_start: offense_date - years(10)"
+    )
+    (changed / "drug-diversion.yaml").write_text(
+        text.replace('version: "2026.11.28"', 'version: "2027.01.01"')
+    )
     result = CliRunner().invoke(
         cli, ["replay", str(stored), str(SIMPLE), "--rulesets", str(changed.parent), "--json"]
     )
@@ -205,7 +214,12 @@ def test_replay_after_a_change_in_the_law_names_the_first_differing_criterion(
     report = json.loads(result.stdout)
     assert (False, False) == (report["identical"], report["needs"][0]["loaded"])
     difference = report["difference"]
-    assert ("pc1000_pretrial_diversion", "no_felony_conviction_within_5_years", "met", "not_met") == (
+    assert (
+        "pc1000_pretrial_diversion",
+        "no_felony_conviction_within_5_years",
+        "met",
+        "not_met",
+    ) == (
         difference["measure"],
         difference["criterion"],
         difference["before"],
@@ -247,7 +261,9 @@ def test_http_what_if_refuses_a_bad_day(service: FastAPI) -> None:
 
 def test_http_next_question_for_a_partial_case(service: FastAPI) -> None:
     """POST /v1/next-question returns the question to ask now."""
-    answered = request(service, "POST", "/v1/next-question", content=PARTIAL.read_bytes(), headers=JSON)
+    answered = request(
+        service, "POST", "/v1/next-question", content=PARTIAL.read_bytes(), headers=JSON
+    )
     body = answered.json()
     assert (200, "consent") == (answered.status_code, body["question"]["fact"])
     assert body["question"]["question"].startswith("Does the person consent")
@@ -259,8 +275,14 @@ def test_http_replay_of_a_stored_decision(service: FastAPI, durable_registry: Re
     case = json.loads(SIMPLE.read_text())
     answered = request(service, "POST", "/v1/replay", json={"decision": stored, "case": case})
     body = answered.json()
-    assert (200, True, True) == (answered.status_code, body["identical"], body["needs"][0]["loaded"])
+    assert (200, True, True) == (
+        answered.status_code,
+        body["identical"],
+        body["needs"][0]["loaded"],
+    )
     stored["measures"][0]["outcome"] = "ineligible"
     again = request(service, "POST", "/v1/replay", json={"decision": stored, "case": case}).json()
-    assert (False, "pc1000_pretrial_diversion") == (again["identical"], again["difference"]["measure"])
-
+    assert (False, "pc1000_pretrial_diversion") == (
+        again["identical"],
+        again["difference"]["measure"],
+    )
