@@ -12,9 +12,9 @@ Everything not listed in ``__all__`` is internal and may change.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 
 from eligibility._evaluate import Registry, default_rulesets_dir, shipped_rulesets_dir
@@ -51,7 +51,7 @@ def evaluate(
     registry: Registry | None = None,
     *,
     as_of: dt.date | None = None,
-    what_if: Iterable[str] = (),
+    what_if: collections.abc.Iterable[str] = (),
 ) -> Decision:
     """Screen ``case`` against its jurisdiction's rulesets and explain the outcome.
 
