@@ -322,6 +322,57 @@ class Counterfactual(BaseModel):
     changes: list[Change]
 
 
+class LawStateOutcome(BaseModel):
+    """A measure's outcome under one state of the law."""
+
+    model_config = _CONFIG
+
+    measure: str
+    outcome: Outcome
+
+
+class LawState(BaseModel):
+    """The law as it stood from one day (until the next state) between the act and the decision."""
+
+    model_config = _CONFIG
+
+    law_of: str
+    """The first day of this state of the law within the interval."""
+    version: str
+    outcomes: list[LawStateOutcome]
+
+
+class MilderLaw(BaseModel):
+    """For one measure: the outcome under the law applied, and under the mildest law between
+    the act and the decision."""
+
+    model_config = _CONFIG
+
+    measure: str
+    applied: Outcome
+    applied_law_of: str | None
+    mildest: Outcome
+    mildest_law_of: str
+    milder: bool
+    """True when a law in force between the act and the decision opens the measure (eligible or
+    entitled) where the law applied does not, or entitles where it only makes eligible."""
+    text: str
+
+
+class LexMitiorOut(BaseModel):
+    """Every state of one ruleset's law between the act and the decision, compared measure by
+    measure (StGB § 2(3), Portugal's CP art. 2(4), ICCPR art. 15(1))."""
+
+    model_config = _CONFIG
+
+    ruleset: str
+    governing: str
+    """How the ruleset itself selects its law (``offense_date``, ``decision_date`` or
+    ``more_favourable``), and why."""
+    states: list[LawState]
+    measures: list[MilderLaw]
+
+
 class WhatIfOut(BaseModel):
     """The what-if parts asked for; each is ``null`` when not asked for."""
 
@@ -332,6 +383,7 @@ class WhatIfOut(BaseModel):
     timeline_horizon: str | None = None
     """The last day the timeline looked at."""
     counterfactuals: list[Counterfactual] | None = None
+    lex_mitior: list[LexMitiorOut] | None = None
 
 
 Decision.model_rebuild()

@@ -4,6 +4,8 @@
 * ``next_questions``: the missing facts ranked by how much they decide (:mod:`.questions`);
 * ``timeline``: the days from which an outcome changes if nothing else does (:mod:`.timeline`);
 * ``counterfactuals``: the smallest changes to the facts that open a measure (:mod:`.counterfactual`);
+* ``lex_mitior``: every state of the law between the act and the decision, compared
+  (:mod:`.lexmitior`);
 * replaying a stored decision (:mod:`.replay`).
 
 None is computed unless asked for, so a batch pays nothing and a decision without them is
@@ -24,7 +26,7 @@ from eligibility.whatif.asof import evaluate_as_of, on_day, parse_day
 if TYPE_CHECKING:
     from eligibility._evaluate import Registry
 
-Part = Literal["next_questions", "timeline", "counterfactuals"]
+Part = Literal["next_questions", "timeline", "counterfactuals", "lex_mitior"]
 PARTS: tuple[Part, ...] = get_args(Part)
 
 
@@ -60,6 +62,7 @@ def decide(
 ) -> Decision:
     """The decision for ``case`` (as of ``as_of``, if given) with the what-if ``parts`` asked for."""
     from eligibility.whatif.counterfactual import counterfactuals
+    from eligibility.whatif.lexmitior import lex_mitior
     from eligibility.whatif.questions import next_questions
     from eligibility.whatif.timeline import horizon, timeline
 
@@ -81,6 +84,7 @@ def decide(
         counterfactuals=counterfactuals(registry, case, decision)
         if "counterfactuals" in wanted
         else None,
+        lex_mitior=lex_mitior(registry, case, decision) if "lex_mitior" in wanted else None,
     )
     return decision.model_copy(
         update={"what_if": what_if, "schema_version": WHAT_IF_SCHEMA_VERSION}

@@ -47,6 +47,17 @@ def render_what_if(decision: Decision) -> str:
             changes = "; ".join(f"{c.text} [{c.criterion}]" for c in cf.changes)
             lines.append(f"  {cf.measure} → {cf.outcome}: {changes}")
         lines.append("")
+    if w.lex_mitior is not None:
+        lines.append("The law between the act and the decision (lex mitior):")
+        if not w.lex_mitior:
+            lines.append("  not compared: the offence date or the decision date is not given")
+        for lm in w.lex_mitior:
+            states = ", ".join(f"{s.law_of} (version {s.version})" for s in lm.states)
+            lines.append(f"  {lm.ruleset}: {len(lm.states)} state(s) of the law from {states}")
+            for m in lm.measures:
+                mark = "!" if m.milder else " "
+                lines.append(f"   {mark} {m.measure}: {m.text}")
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 

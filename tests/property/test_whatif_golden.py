@@ -5,7 +5,9 @@
 * counterfactuals: making the proposed changes to the case gives the promised outcome, leaving
   any one change out does not (each set is minimal), and no change touches a fixed past fact;
 * next questions: every set of answers said to decide a measure does decide it, as promised,
-  and every fact asked about is one the decision lists as missing.
+  and every fact asked about is one the decision lists as missing;
+* lex mitior: the outcome under the law applied is the decision's, and a milder law opens what
+  the applied law does not.
 
 A sample of each jurisdiction's golden cases keeps this cheap for CI; set
 ``ELIGIBILITY_WHATIF_ALL=1`` to check every golden case.
@@ -21,12 +23,13 @@ import pytest
 from eligibility import Registry
 from eligibility.case import Case
 from eligibility.golden import golden_files, load_golden
-from eligibility.whatif import decide
+from eligibility.whatif import Part, decide
 from eligibility.whatif.asof import on_day
 from eligibility.whatif.domains import OTHER
 from eligibility.whatif.paths import FIXED_FIELDS, apply
 from tests.conftest import RULESETS
 
+PARTS: tuple[Part, ...] = ("next_questions", "timeline", "counterfactuals", "lex_mitior")
 SAMPLE = 6
 """Golden cases checked per jurisdiction unless ELIGIBILITY_WHATIF_ALL is set."""
 
@@ -62,9 +65,7 @@ def test_every_shipped_jurisdiction_is_covered() -> None:
 def test_what_if_claims_hold(
     durable_registry: Registry, jurisdiction: str, name: str, case: Case
 ) -> None:
-    decision = decide(
-        durable_registry, case, None, ("next_questions", "timeline", "counterfactuals")
-    )
+    decision = decide(durable_registry, case, None, PARTS)
     w = decision.what_if
     assert w is not None and w.timeline is not None and w.counterfactuals is not None
     assert w.next_questions is not None
@@ -90,3 +91,11 @@ def test_what_if_claims_hold(
             continue
         answered = apply(case, {a.fact: a.value for a in d.answers})
         assert d.outcome == _outcomes(durable_registry, answered)[d.measure]
+
+    outcomes = {m.id: m.outcome for m in decision.measures}
+    assert w.lex_mitior is not None
+    for ruleset in w.lex_mitior:
+        for m in ruleset.measures:
+            assert outcomes.get(m.measure, "not_applicable") == m.applied
+            if m.milder:
+                assert m.mildest in ("eligible", "entitled") and m.applied != m.mildest

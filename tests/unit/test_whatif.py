@@ -25,6 +25,7 @@ JUVENILE = EXAMPLES / "de" / "juvenile-deferral.json"
 PRIOR_FELONY = EXAMPLES / "us-ca" / "prior-felony.json"
 PARTIAL = EXAMPLES / "us-ca" / "partial.json"
 SIMPLE = EXAMPLES / "us-ca" / "simple-possession.json"
+CAUTION_2015 = EXAMPLES / "gb-eng" / "caution-2015.json"
 
 
 def _case(path: Path) -> Case:
@@ -142,12 +143,39 @@ def test_a_fact_that_decides_either_way_ranks_first(durable_registry: Registry) 
     )
 
 
+def test_lex_mitior_names_the_milder_law_between_act_and_decision(
+    durable_registry: Registry,
+) -> None:
+    """Cautioned in 2014 and caught again on 1 March 2015, dealt with on 13 April 2015: the law
+    of the act still allowed a simple caution, the law of the decision (s. 17(4), in force
+    13 April 2015) does not. The comparison says so; the decision itself is unchanged."""
+    case = _case(CAUTION_2015)
+    decision = decide(durable_registry, case, parts=("lex_mitior",))
+    assert decision.what_if is not None and decision.what_if.lex_mitior is not None
+    [ruleset] = [
+        r for r in decision.what_if.lex_mitior if r.ruleset == "gb-eng-out-of-court-disposals"
+    ]
+    assert ["2015-03-01", "2015-04-13"] == [s.law_of for s in ruleset.states]
+    [milder] = [m for m in ruleset.measures if m.milder]
+    assert ("simple_caution", "ineligible", "eligible", "2015-03-01") == (
+        milder.measure,
+        milder.applied,
+        milder.mildest,
+        milder.mildest_law_of,
+    )
+    assert "ineligible" == _outcome(decision, "simple_caution")
+    # The law of 1 March 2015, applied to a decision taken that day, opens the caution.
+    assert "eligible" == _outcome(
+        evaluate(case, durable_registry, as_of=dt.date(2015, 3, 1)), "simple_caution"
+    )
+
+
 def test_unknown_what_if_part_is_refused() -> None:
     """A misspelt part is a case error naming the parts there are."""
     with pytest.raises(CaseError) as caught:
         parts_from(["timelines"])
     assert "timeline" in (caught.value.problems[0].hint or "")
-    assert ("next_questions", "timeline", "counterfactuals") == parts_from(["all"])
+    assert ("next_questions", "timeline", "counterfactuals", "lex_mitior") == parts_from(["all"])
 
 
 def test_ask_asks_the_next_question_and_writes_the_completed_case(tmp_path: Path) -> None:
