@@ -1,7 +1,7 @@
 """What the optional what-if parts cost per case, on every jurisdiction's golden cases.
 
 For each jurisdiction: the plain decision, and the extra CPU time of each part asked for alone
-(``next_questions``, ``timeline``, ``counterfactuals``) and of all three, as the median, the
+(``next_questions``, ``timeline``, ``counterfactuals``, ``lex_mitior``) and of all four, as the median, the
 95th percentile and the largest over that jurisdiction's golden cases (each case once per row,
 the rows interleaved case by case so a drift in the machine's speed touches them alike).
 
@@ -25,7 +25,8 @@ ROWS: dict[str, tuple[Part, ...]] = {
     "next_questions": ("next_questions",),
     "timeline": ("timeline",),
     "counterfactuals": ("counterfactuals",),
-    "all three": ("next_questions", "timeline", "counterfactuals"),
+    "lex_mitior": ("lex_mitior",),
+    "all four": ("next_questions", "timeline", "counterfactuals", "lex_mitior"),
 }
 
 
@@ -72,7 +73,7 @@ def main() -> None:
     """Print the table."""
     registry = Registry.load()
     print("## what-if — extra CPU ms per case over the plain decision (median / p95 / max)")
-    header = f"{'jurisdiction':13} {'cases':>5} {'plain':>6} " + " ".join(f"{r:>22}" for r in ROWS)
+    header = f"{'jurisdiction':13} {'cases':>5} {'plain':>6} " + " ".join(f"{r:>21}" for r in ROWS)
     print(header)
     for code, n, base, stats in run(registry):
         cells = " ".join(f"{m:6.1f} /{p:6.1f} /{x:6.0f}" for m, p, x in stats.values())
