@@ -64,7 +64,7 @@ def decide(
     from eligibility.whatif.counterfactual import counterfactuals
     from eligibility.whatif.lexmitior import lex_mitior
     from eligibility.whatif.questions import next_questions
-    from eligibility.whatif.timeline import horizon, timeline
+    from eligibility.whatif.timeline import timeline
 
     wanted = tuple(parts)
     if as_of is not None:
@@ -74,12 +74,12 @@ def decide(
         decision = registry.evaluate(case)
     if not wanted:
         return decision
-    last = horizon(case) if "timeline" in wanted else None
+    changes, last = timeline(registry, case) if "timeline" in wanted else (None, None)
     what_if = WhatIfOut(
         next_questions=next_questions(registry, case, decision)
         if "next_questions" in wanted
         else None,
-        timeline=timeline(registry, case) if "timeline" in wanted else None,
+        timeline=changes,
         timeline_horizon=last.isoformat() if last else None,
         counterfactuals=counterfactuals(registry, case, decision)
         if "counterfactuals" in wanted

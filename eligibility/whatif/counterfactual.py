@@ -21,7 +21,7 @@ from eligibility.decision import Change, Counterfactual, Decision
 from eligibility.errors import EligibilityError
 from eligibility.whatif.domains import constants, domain
 from eligibility.whatif.paths import apply, case_path, case_value, changeable, describe, proposable
-from eligibility.whatif.scope import OPEN, Scope, Var, current, scopes
+from eligibility.whatif.scope import OPEN, Scope, Var, budget, current, scopes
 
 if TYPE_CHECKING:
     from eligibility._evaluate import Registry
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 MAX_CHANGES = 3
 """The most facts a counterfactual changes."""
 MAX_TRIES = 400
-"""Re-decisions spent per measure."""
+"""Re-decisions spent per measure (fewer for a long record, :func:`~.scope.budget`)."""
 MAX_SETS = 3
 """Counterfactuals reported per measure."""
 
@@ -69,13 +69,14 @@ def _measure(registry: Registry, case: Case, scope: Scope) -> list[Counterfactua
     kept: list[frozenset[Var]] = []
     out: list[Counterfactual] = []
     tries = 0
+    allowed = budget(case, MAX_TRIES)
     for size in range(1, MAX_CHANGES + 1):
         for group in itertools.combinations(options if size == 1 else pool, size):
             if any(k <= set(group) for k in kept):
                 continue
             for picks in itertools.product(*(options[v] for v in group)):
                 tries += 1
-                if tries > MAX_TRIES or len(out) >= MAX_SETS:
+                if tries > allowed or len(out) >= MAX_SETS:
                     return out
                 changes = dict(zip(group, picks, strict=True))
                 verdicts = scope.changed(changes)

@@ -124,6 +124,14 @@ class Scope:
         return out
 
 
+def budget(case: Case, base: int) -> int:
+    """A search budget of ``base`` re-decisions for a case with up to ten charges and priors,
+    shrinking in proportion beyond: a decision over a long record costs in proportion to its
+    length, and a what-if answer must stay interactive (docs/what-if.md#limits)."""
+    items = len(case.charges or ()) + len(case.priors or ())
+    return base if items <= 10 else max(base // 10, base * 10 // items)
+
+
 def current(values: Mapping[str, Any], var: Var) -> Any:
     """The value of ``var`` in ``values`` (``None`` when missing)."""
     if len(var) == 1:

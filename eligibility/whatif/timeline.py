@@ -29,13 +29,16 @@ from eligibility.case import Case
 from eligibility.decision import CriterionResult, MeasureResult, OutcomeChange
 from eligibility.errors import EligibilityError
 from eligibility.whatif.asof import on_day
-from eligibility.whatif.scope import OPEN
+from eligibility.whatif.scope import OPEN, budget
 
 if TYPE_CHECKING:
     from eligibility._evaluate import Registry
 
 HORIZON_YEARS = 25
 """How far past the decision date the timeline looks."""
+MAX_DECISIONS = 300
+"""Decisions a timeline may take (fewer for a long record, :func:`~.scope.budget`); with more
+candidate days it looks up to the day where they run out, and says so by its horizon."""
 _DECISION = frozenset({"decision_date", "age_at_decision"})
 _ONE = dt.timedelta(days=1)
 
@@ -62,12 +65,13 @@ def candidates(registry: Registry, case: Case) -> dict[dt.date, str]:
                 values = registry._normalisers[id(r)].normalise(case).values
             except EligibilityError:  # an older version's statute table may not know the charge
                 continue
-            for day in {on for on in {case.decision_date} if on}:
-                _, params = r.snapshot(day)
-                ev = Evaluator(values, params)
-                for c in r.criteria():
-                    for env in _envs(c.condition, ev, {}):
-                        _flips(env[0], env[1], ev, case, out)
+            if case.decision_date is None:
+                continue
+            _, params = r.snapshot(case.decision_date)
+            ev = Evaluator(values, params)
+            for c in r.criteria():
+                for env in _envs(c.condition, ev, {}):
+                    _flips(env[0], env[1], ev, case, out)
     return out
 
 
@@ -198,17 +202,22 @@ class _Days:
         return tuple(m.outcome for m in self(day).values())
 
 
-def timeline(registry: Registry, case: Case) -> list[OutcomeChange]:
-    """Every change of outcome between the day after the decision date and the horizon."""
+def timeline(registry: Registry, case: Case) -> tuple[list[OutcomeChange], dt.date | None]:
+    """Every change of outcome from the day after the decision date, and the last day looked
+    at: the horizon, or earlier when a long record has more candidate days than
+    :data:`MAX_DECISIONS` decisions can examine (the changes up to that day are complete)."""
     start, last = case.decision_date, horizon(case)
     if start is None or last is None:
-        return []
+        return [], None
     found = candidates(registry, case)
     days = _Days(registry, case)
     points = [start, *sorted(d for d in found if start < d <= last)]
     changes: list[OutcomeChange] = []
     lo = start
+    allowed = budget(case, MAX_DECISIONS)
     for point in points[1:]:
+        if len(days.seen) >= allowed:
+            return changes, lo
         while days.outcomes(point) != days.outcomes(lo):
             a, b = lo, point
             while (b - a).days > 1:
@@ -220,7 +229,7 @@ def timeline(registry: Registry, case: Case) -> list[OutcomeChange]:
             changes.extend(_changes(days(a), days(b), b, found))
             lo = b
         lo = point
-    return changes
+    return changes, last
 
 
 def _changes(

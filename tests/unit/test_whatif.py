@@ -314,3 +314,28 @@ def test_http_replay_of_a_stored_decision(service: FastAPI, durable_registry: Re
         again["identical"],
         again["difference"]["measure"],
     )
+
+
+def test_a_long_record_shortens_the_timeline_and_says_so(durable_registry: Registry) -> None:
+    """Sixty dated priors give more candidate days than a long record's budget of decisions:
+    the timeline stops early and its horizon names the last day it looked at."""
+    document = json.loads((EXAMPLES / "us-ny" / "example.json").read_text())
+    start = dt.date(2015, 1, 1)
+    document["priors"] = [
+        {
+            "category": "assault",
+            "class": "d_felony",
+            "disposition": "conviction",
+            "disposition_date": (start + dt.timedelta(days=40 * i)).isoformat(),
+            "felony": True,
+            "serious_or_violent_felony": i % 2 == 0,
+            "custody": [],
+        }
+        for i in range(60)
+    ]
+    case = parse_case_json(json.dumps(document))
+    decision = decide(durable_registry, case, parts=("timeline",))
+    assert decision.what_if is not None and decision.what_if.timeline_horizon is not None
+    assert decision.what_if.timeline is not None
+    assert decision.what_if.timeline_horizon < "2049-06-03"
+    assert all(c.date <= decision.what_if.timeline_horizon for c in decision.what_if.timeline)
