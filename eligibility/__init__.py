@@ -57,7 +57,7 @@ def evaluate(
 
     ``as_of`` decides it as if taken on that day (in place of the case's decision date);
     ``what_if`` adds the named optional parts — ``next_questions``, ``timeline``,
-    ``counterfactuals`` or ``all`` (docs/what-if.md). Without either the decision is exactly
+    ``counterfactuals``, ``lex_mitior`` or ``all`` (docs/what-if.md). Without either the decision is exactly
     what :meth:`Registry.evaluate` gives."""
     reg = registry or default_registry()
     if as_of is None and not what_if:

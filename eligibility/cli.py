@@ -139,7 +139,7 @@ def check(
         list[str] | None,
         typer.Option(
             "--what-if",
-            help="Add next_questions, timeline, counterfactuals or all (repeatable; docs/what-if.md).",
+            help="Add next_questions, timeline, counterfactuals, lex_mitior or all (repeatable; docs/what-if.md).",
         ),
     ] = None,
 ) -> None:

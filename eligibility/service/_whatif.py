@@ -118,7 +118,7 @@ def register(app: FastAPI, runtime: Runtime) -> None:
         as_of: str | None = Query(None, description="Decide as of this day (YYYY-MM-DD)."),
         parts: str = Query(
             "all",
-            description="Comma-separated: next_questions, timeline, counterfactuals, all; empty for none.",
+            description="Comma-separated: next_questions, timeline, counterfactuals, lex_mitior, all; empty for none.",
         ),
     ) -> Response:
         raw = await read_body(request, settings.max_body_bytes)

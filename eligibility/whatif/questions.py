@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from eligibility._facts import completed_years
@@ -92,15 +93,9 @@ def _birth_answers(scope: Scope, case: Case, ages: Mapping[str, set[Any]]) -> li
         assignment: Assignment = {}
         for name, day in dates.items():
             if day is not None and day >= b:
-                assignment[(name,)] = _dec(completed_years(b, day))
+                assignment[(name,)] = Decimal(completed_years(b, day))
         out.append({("birth_date",): b, **assignment})
     return out
-
-
-def _dec(n: int) -> Any:
-    from decimal import Decimal
-
-    return Decimal(n)
 
 
 def gather(
