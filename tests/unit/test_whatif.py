@@ -339,3 +339,17 @@ def test_a_long_record_shortens_the_timeline_and_says_so(durable_registry: Regis
     assert decision.what_if.timeline is not None
     assert decision.what_if.timeline_horizon < "2049-06-03"
     assert all(c.date <= decision.what_if.timeline_horizon for c in decision.what_if.timeline)
+
+
+@pytest.mark.parametrize(
+    "path", [JUVENILE, PRIOR_FELONY, PARTIAL, CAUTION_2015], ids=lambda p: p.stem
+)
+def test_what_if_decisions_are_deterministic_and_valid(
+    durable_registry: Registry, path: Path
+) -> None:
+    """The same case gives the same bytes twice, and the document validates against the
+    Decision model (so against docs/schemas/decision.schema.json)."""
+    first = decide(durable_registry, _case(path), parts=parts_from(["all"])).to_json()
+    again = decide(durable_registry, _case(path), parts=parts_from(["all"])).to_json()
+    assert first == again
+    assert first == Decision.model_validate_json(first).to_json()
