@@ -22,6 +22,7 @@ from eligibility.case import Case
 from eligibility.decision import WHAT_IF_SCHEMA_VERSION, Decision, WhatIfOut
 from eligibility.errors import CaseError, Problem
 from eligibility.whatif.asof import evaluate_as_of, on_day, parse_day
+from eligibility.whatif.replay import ReplayReport, replay
 
 if TYPE_CHECKING:
     from eligibility._evaluate import Registry
@@ -91,4 +92,13 @@ def decide(
     )
 
 
-__all__ = ["PARTS", "Part", "decide", "evaluate_as_of", "parse_day", "parts_from"]
+__all__ = [
+    "PARTS",
+    "Part",
+    "ReplayReport",
+    "decide",
+    "evaluate_as_of",
+    "parse_day",
+    "parts_from",
+    "replay",
+]
