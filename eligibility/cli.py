@@ -15,6 +15,7 @@ Exit codes:
 ``eligibility lint`` has its own meaning of 1: it found at least one error in the rulesets or
 golden files it checked (0: none, perhaps warnings; 2: the command line is wrong).
 
+``eligibility replay`` exits 1 when the re-derived decision differs from the stored one.
 ``eligibility test`` exits 1 when a golden case fails; ``eligibility explore`` exits 1 when it
 finds an unreachable outcome, an outcome that contradicts its criteria or a broken invariant, and
 2 when Hypothesis (``pip install 'eligibility[authoring]'``) is not installed.

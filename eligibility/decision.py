@@ -222,7 +222,7 @@ def _fields(obj: Any) -> dict[str, Any]:
 
 # -- optional what-if parts (schema 1.1) -------------------------------------------------------
 # Each is absent from a decision unless asked for, so a decision without them is byte-identical
-# to a schema 1.0 decision (apart from nothing: the version stays "1.0" when none is present).
+# to what it was before they existed and still says schema version "1.0".
 
 WHAT_IF_SCHEMA_VERSION = "1.1"
 """The schema version a decision states when it carries ``as_of`` or ``what_if``."""
