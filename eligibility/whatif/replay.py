@@ -10,6 +10,7 @@ the ruleset version that carried it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ class Difference:
     after: str
     law_before: str
     law_after: str
+    changes: list[str] = field(default_factory=list)
+    """What changed in the law behind the criterion, when the stored ruleset version was found
+    in the rulesets' git history (condition, definitions, parameters, text, citation)."""
+    found_in: str | None = None
+    """The git commit that holds the ruleset version the stored decision was made with."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,9 @@ class ReplayReport:
             lines.append(f"  first difference: {where}: {d.before} → {d.after}")
             lines.append(f"    law then: {d.law_before}")
             lines.append(f"    law now:  {d.law_after}")
+            if d.found_in:
+                lines.append(f"    the stored ruleset version is commit {d.found_in}; since then:")
+            lines.extend(f"      {c}" for c in d.changes)
         lines.extend(f"  {n}" for n in self.notes)
         return "\n".join(lines) + "\n"
 
@@ -136,14 +145,37 @@ def replay(registry: Registry, stored_bytes: bytes, case: Case) -> ReplayReport:
                 else None,
             )
         )
+    difference = None if identical else first_difference(stored, now)
+    if difference is not None and difference.criterion is not None:
+        difference = _with_history(registry, stored, difference)
     return ReplayReport(
         identical=identical,
         needs=needs,
         engine_before=_engine(stored),
         engine_after=_engine(now),
-        difference=None if identical else first_difference(stored, now),
+        difference=difference,
         fresh_json=fresh.to_json(),
     )
+
+
+def _with_history(registry: Registry, stored: dict[str, Any], d: Difference) -> Difference:
+    """``d`` with the change in the law behind it, if the stored version is in git history."""
+    from eligibility.whatif.history import find, law_changes
+
+    measure = next(m for m in stored["measures"] if m["id"] == d.measure)
+    was = next((r for r in stored.get("rulesets", []) if r["id"] == measure["ruleset"]), None)
+    if was is None or not was.get("content_hash"):
+        return d
+    current = [r for r in registry.rulesets if r.id == measure["ruleset"]]
+    if not current or any(r.content_hash == was["content_hash"] for r in current):
+        return d  # the stored version is loaded: the law did not change, the engine did
+    for r in current:
+        found = find(r.path, was["content_hash"])
+        if found is not None:
+            assert d.criterion is not None
+            changes = law_changes(found[1], r, d.measure, d.criterion, r.path)
+            return dataclasses.replace(d, changes=changes, found_in=found[0])
+    return d
 
 
 def _engine(d: dict[str, Any]) -> str:

@@ -353,3 +353,51 @@ def test_what_if_decisions_are_deterministic_and_valid(
     again = decide(durable_registry, _case(path), parts=parts_from(["all"])).to_json()
     assert first == again
     assert first == Decision.model_validate_json(first).to_json()
+
+
+def test_replay_finds_the_stored_law_in_git_history_and_names_the_change(tmp_path: Path) -> None:
+    """When the rulesets folder is a git checkout, the replay finds the ruleset version with the
+    stored hash in its history and names what changed: here the definition of the window."""
+    import subprocess
+
+    law = tmp_path / "rulesets" / "us-ca"
+    law.mkdir(parents=True)
+    original = (RULESETS / "us-ca" / "drug-diversion.yaml").read_text()
+    (law / "drug-diversion.yaml").write_text(original)
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "the law as decided")
+    first = git("rev-parse", "HEAD")
+    stored = tmp_path / "decision.json"
+    made = CliRunner().invoke(
+        cli, ["check", str(SIMPLE), "-f", "json", "--rulesets", str(law.parent)]
+    )
+    stored.write_text(made.stdout)
+    widened = original.replace(
+        "lookback_start: offense_date - years(5)", "lookback_start: offense_date - years(10)"
+    )
+    (law / "drug-diversion.yaml").write_text(widened)
+    git("commit", "-q", "-am", "the window widened")
+
+    result = CliRunner().invoke(
+        cli, ["replay", str(stored), str(SIMPLE), "--rulesets", str(law.parent), "--json"]
+    )
+    difference = json.loads(result.stdout)["difference"]
+    assert (first, "no_felony_conviction_within_5_years") == (
+        difference["found_in"],
+        difference["criterion"],
+    )
+    assert [
+        "definition lookback_start: `offense_date - years(5)` → `offense_date - years(10)`"
+    ] == difference["changes"]
