@@ -9,6 +9,7 @@ Sections (``--sections``, default all):
   over ``--repeats`` passes; medians with [min–max]. CPU µs per case is the steadiest column on
   a shared machine.
 * ``jurisdictions`` — the second corpus: every jurisdiction's golden cases, end to end.
+* ``whatif`` — the extra cost per case of each optional what-if part (docs/what-if.md).
 * ``batch`` — ``eligibility batch`` on JSON Lines with 1 and 2 worker processes.
 * ``http`` — ``eligibility serve`` under 1, 16 and 64 concurrent clients (loopback).
 * ``memory`` — peak RSS of the batch process tree sampled over a long run (``--memory-cases``,
@@ -34,7 +35,7 @@ from benchmarks.ca_cases import generate
 from benchmarks.ca_plain import decide
 from eligibility import Registry, parse_case, parse_case_json
 
-SECTIONS = ("decision", "jurisdictions", "batch", "http", "memory")
+SECTIONS = ("decision", "jurisdictions", "batch", "http", "memory", "whatif")
 
 
 def _machine() -> str:
@@ -167,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import batch
 
         batch.print_memory(args.memory_cases, args.seed)
+    if "whatif" in chosen:
+        print()
+        sys.stdout.flush()
+        from benchmarks import whatif
+
+        whatif.main()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print(f"peak memory of this process (max RSS): {peak:.1f} MiB")

@@ -12,6 +12,8 @@ Everything not listed in ``__all__`` is internal and may change.
 
 from __future__ import annotations
 
+import collections.abc
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -44,9 +46,28 @@ def default_registry() -> Registry:
         return _default
 
 
-def evaluate(case: Case, registry: Registry | None = None, strict: bool = False) -> Decision:
-    """Screen ``case`` against its jurisdiction's rulesets and explain the outcome."""
-    return (registry or default_registry()).evaluate(case, strict=strict)
+def evaluate(
+    case: Case,
+    registry: Registry | None = None,
+    *,
+    as_of: dt.date | None = None,
+    what_if: collections.abc.Iterable[str] = (),
+    strict: bool = False,
+) -> Decision:
+    """Screen ``case`` against its jurisdiction's rulesets and explain the outcome.
+
+    ``as_of`` decides it as if taken on that day (in place of the case's decision date);
+    ``what_if`` adds the named optional parts — ``next_questions``, ``timeline``,
+    ``counterfactuals``, ``lex_mitior`` or ``all`` (docs/what-if.md). Without either the decision is exactly
+    what :meth:`Registry.evaluate` gives. ``strict`` refuses a case with a citation, substance
+    or unit the rulesets cannot read instead of deciding it with those values unknown
+    (docs/records.md)."""
+    reg = registry or default_registry()
+    if as_of is None and not what_if:
+        return reg.evaluate(case, strict=strict)
+    from eligibility import whatif
+
+    return whatif.decide(reg, case, as_of, whatif.parts_from(what_if), strict=strict)
 
 
 def load_rulesets(root: str | Path | None = None) -> Registry:

@@ -339,6 +339,8 @@ class Registry:
                 "notices": notices.out(strict),
                 "summary": _summary(code.upper(), case.case_id, measures),
                 "disclaimer": DISCLAIMER,
+                "as_of": None,
+                "what_if": None,
             },
         )
 

@@ -15,6 +15,7 @@ Exit codes:
 ``eligibility lint`` has its own meaning of 1: it found at least one error in the rulesets or
 golden files it checked (0: none, perhaps warnings; 2: the command line is wrong).
 
+``eligibility replay`` exits 1 when the re-derived decision differs from the stored one.
 ``eligibility test`` exits 1 when a golden case fails; ``eligibility explore`` exits 1 when it
 finds an unreachable outcome, an outcome that contradicts its criteria or a broken invariant, and
 2 when Hypothesis (``pip install 'eligibility[authoring]'``) is not installed.
@@ -175,13 +176,36 @@ def check(
             "read, instead of deciding it with those values unknown.",
         ),
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Decide as if taken on this day (YYYY-MM-DD), in place of the decision date.",
+        ),
+    ] = None,
+    what_if: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--what-if",
+            help="Add next_questions, timeline, counterfactuals, lex_mitior or all (repeatable; docs/what-if.md).",
+        ),
+    ] = None,
 ) -> None:
     """Screen one case and explain every measure's outcome."""
+    from eligibility import whatif
+    from eligibility.whatif.render import with_what_if
+
     registry = _registry(rulesets, evaluator)
     parsed = _read_case(case, registry)
     source = "<stdin>" if case == "-" else case
     try:
-        decision = registry.evaluate(parsed, strict=strict)
+        day = whatif.parse_day(as_of) if as_of is not None else None
+        parts = whatif.parts_from(what_if or [])
+        decision = (
+            whatif.decide(registry, parsed, day, parts, strict=strict)
+            if day is not None or parts
+            else registry.evaluate(parsed, strict=strict)
+        )
     except CaseError as exc:
         located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
         _fail(EXIT_CASE, located, "the case cannot be evaluated")
@@ -192,7 +216,7 @@ def check(
     if format is Format.json:
         typer.echo(decision.to_json(), nl=False)
     else:
-        typer.echo(render_text(decision), nl=False)
+        typer.echo(with_what_if(render_text(decision), decision), nl=False)
 
 
 @app.command("test")
@@ -583,6 +607,16 @@ def batch(
         checkpoint_seconds=checkpoint_seconds,
     )
     raise typer.Exit(run_batch(options))
+
+
+def _what_if_commands() -> None:
+    from eligibility.whatif.command import ask, replay
+
+    app.command("ask")(ask)
+    app.command("replay")(replay)
+
+
+_what_if_commands()
 
 
 def main() -> None:

@@ -271,6 +271,11 @@ class Decision(BaseModel):
     """One line: how many measures have each outcome."""
     disclaimer: str = DISCLAIMER
     """That this is a screening aid, not legal advice."""
+    as_of: AsOfOut | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Present only when the decision was evaluated as of a day other than the case's own
+    decision date (schema 1.2)."""
+    what_if: WhatIfOut | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Present only when what-if answers were asked for (schema 1.2; docs/what-if.md)."""
 
     def to_json(self) -> str:
         """Canonical JSON: stable key order, two-space indent, UTF-8 text."""
@@ -291,6 +296,7 @@ class Decision(BaseModel):
 
 
 _INDENT = orjson.OPT_INDENT_2
+_OPTIONAL = frozenset({"as_of", "what_if"})
 
 
 def _fields(obj: Any) -> dict[str, Any]:
@@ -299,6 +305,181 @@ def _fields(obj: Any) -> dict[str, Any]:
     orjson (Apache-2.0/MIT) writes a decision several times faster than pydantic's own
     serialiser; every value the engine puts in a Decision is already JSON-ready (dates are
     text), and a test holds the bytes identical to ``model_dump_json`` on every golden case."""
+    if isinstance(obj, Decision):
+        # The optional parts are left out when absent, as ``exclude_if`` does for pydantic.
+        d = obj.__dict__
+        if d.get("as_of") is None or d.get("what_if") is None:
+            return {k: v for k, v in d.items() if v is not None or k not in _OPTIONAL}
+        return d
     if isinstance(obj, BaseModel):
         return obj.__dict__
     raise TypeError(f"{type(obj).__name__} is not part of a Decision")
+
+
+# -- optional what-if parts (schema 1.1) -------------------------------------------------------
+# Each is absent from a decision unless asked for, so a decision without them is byte-identical
+# to what it was before they existed and still says schema version "1.0".
+
+WHAT_IF_SCHEMA_VERSION = "1.2"
+"""The schema version a decision states when it carries ``as_of`` or ``what_if``."""
+
+
+class AsOfOut(BaseModel):
+    """The day the decision was evaluated as of, in place of the case's decision date."""
+
+    model_config = _CONFIG
+
+    date: str
+    replaces_decision_date: str | None
+    """The case's own decision date, which ``date`` replaced (``null`` when it gave none)."""
+
+
+class Answer(BaseModel):
+    """One answer to a question: a value for a fact of the case document."""
+
+    model_config = _CONFIG
+
+    fact: str
+    value: Any
+    text: str
+
+
+class NextQuestion(BaseModel):
+    """A missing fact, ranked by how much answering it decides."""
+
+    model_config = _CONFIG
+
+    fact: str
+    question: str
+    settles: list[str]
+    """Measures it decides whichever way it is answered."""
+    may_settle: list[str]
+    """Measures it decides for some answers only."""
+
+
+class DecidingAnswers(BaseModel):
+    """A smallest set of answers that decides an undetermined measure, and what it becomes."""
+
+    model_config = _CONFIG
+
+    measure: str
+    outcome: Outcome
+    answers: list[Answer]
+
+
+class QuestionsOut(BaseModel):
+    """What to find out next: missing facts ranked, and the smallest sets of answers that
+    decide each undetermined measure."""
+
+    model_config = _CONFIG
+
+    ranked: list[NextQuestion]
+    deciding_answers: list[DecidingAnswers]
+
+
+class OutcomeChange(BaseModel):
+    """A date from which a measure's outcome changes if nothing else does."""
+
+    model_config = _CONFIG
+
+    measure: str
+    date: str
+    before: Outcome
+    outcome: Outcome
+    kind: Literal["gained", "lost", "changed"]
+    """``gained``: becomes eligible or entitled; ``lost``: stops being so."""
+    criterion: str | None
+    """The criterion whose result turns on that day (``null`` when the law itself starts or
+    stops being in force)."""
+    text: str
+    citation: CitationOut
+
+
+class Change(BaseModel):
+    """One change to a fact, and the criterion it turns."""
+
+    model_config = _CONFIG
+
+    fact: str
+    value: Any
+    """A value that makes the change (``text`` states the whole range that would)."""
+    text: str
+    criterion: str
+    citation: CitationOut
+
+
+class Counterfactual(BaseModel):
+    """A smallest set of changes to the case's facts that opens a measure."""
+
+    model_config = _CONFIG
+
+    measure: str
+    outcome: Outcome
+    changes: list[Change]
+
+
+class LawStateOutcome(BaseModel):
+    """A measure's outcome under one state of the law."""
+
+    model_config = _CONFIG
+
+    measure: str
+    outcome: Outcome
+
+
+class LawState(BaseModel):
+    """The law as it stood from one day (until the next state) between the act and the decision."""
+
+    model_config = _CONFIG
+
+    law_of: str
+    """The first day of this state of the law within the interval."""
+    version: str
+    outcomes: list[LawStateOutcome]
+
+
+class MilderLaw(BaseModel):
+    """For one measure: the outcome under the law applied, and under the mildest law between
+    the act and the decision."""
+
+    model_config = _CONFIG
+
+    measure: str
+    applied: Outcome
+    applied_law_of: str | None
+    mildest: Outcome
+    mildest_law_of: str
+    milder: bool
+    """True when a law in force between the act and the decision opens the measure (eligible or
+    entitled) where the law applied does not, or entitles where it only makes eligible."""
+    text: str
+
+
+class LexMitiorOut(BaseModel):
+    """Every state of one ruleset's law between the act and the decision, compared measure by
+    measure (StGB § 2(3), Portugal's CP art. 2(4), ICCPR art. 15(1))."""
+
+    model_config = _CONFIG
+
+    ruleset: str
+    governing: str
+    """How the ruleset itself selects its law (``offense_date``, ``decision_date`` or
+    ``more_favourable``), and why."""
+    states: list[LawState]
+    measures: list[MilderLaw]
+
+
+class WhatIfOut(BaseModel):
+    """The what-if parts asked for; each is ``null`` when not asked for."""
+
+    model_config = _CONFIG
+
+    next_questions: QuestionsOut | None = None
+    timeline: list[OutcomeChange] | None = None
+    timeline_horizon: str | None = None
+    """The last day the timeline looked at."""
+    counterfactuals: list[Counterfactual] | None = None
+    lex_mitior: list[LexMitiorOut] | None = None
+
+
+Decision.model_rebuild()

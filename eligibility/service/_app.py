@@ -140,6 +140,9 @@ def create_app(settings: Settings | None = None, loaded: Loaded | None = None) -
 
 
 def _routes(app: FastAPI, runtime: Runtime) -> None:
+    from eligibility.service._whatif import register as what_if_routes
+
+    what_if_routes(app, runtime)  # POST /v1/what-if, /v1/next-question, /v1/replay
     settings = runtime.settings
     schemas = {kind: schema_for(kind) for kind in ("case", "decision")}
 
