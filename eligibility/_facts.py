@@ -92,7 +92,10 @@ class Normaliser:
             }
         )
         base = self.offence(c.statute, f"charges[{i}].statute", set(own), notices)
-        if c.substance is not None:
+        if c.substance is not None and not self.ruleset.substances.names:
+            # The rules compare no substance: the name is kept as recorded, with no notice.
+            base["substance"] = c.substance
+        elif c.substance is not None:
             base.update(
                 read_substance(
                     self.ruleset.substances, c.substance, f"charges[{i}].substance", notices

@@ -51,7 +51,7 @@ from eligibility.errors import ConditionSyntaxError, Problem, RulesetError
 from eligibility.records.checks import substance_lists, vocabulary_problems
 from eligibility.records.substances import Substances
 from eligibility.records.table import Row, StatuteTable
-from eligibility.records.vocabulary import Vocabulary, load_vocabulary
+from eligibility.records.vocabulary import Vocabulary, load_vocabulary, together_for
 
 YamlPath = tuple[str | int, ...]
 
@@ -422,6 +422,7 @@ class _Builder:
             ignore=cites.ignore if cites else (),
             sharing=self.vocabulary.sharing_for(families) if self.vocabulary else (),
             letter_suffix_may_be_subdivision=bool(cites and cites.letter_suffix_may_be_subdivision),
+            together=together_for(self.vocabulary, families) if self.vocabulary else (),
         )
         return out, table
 

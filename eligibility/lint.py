@@ -75,6 +75,8 @@ def lint(paths: Sequence[Path], rulesets: Path | None = None) -> LintReport:
     for path in files:
         if _is_golden(path):
             findings += lint_golden(path, run.index(_root_of_golden(path, rulesets)))
+        elif _is_vocabulary(path):
+            findings += _lint_vocabulary(path)
         else:
             findings += run.ruleset(path)
     findings += run.versions()
@@ -160,6 +162,24 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
 
 _GOLDEN_KEYS = re.compile(r"^cases\s*:", re.M)
 _RULESET_KEYS = re.compile(r"^(id|measures|jurisdiction)\s*:", re.M)
+
+
+def _is_vocabulary(path: Path) -> bool:
+    """A jurisdiction's records vocabulary (``<jurisdiction>/records/vocabulary.yaml``)."""
+    return path.parent.name == "records" and path.name == "vocabulary.yaml"
+
+
+def _lint_vocabulary(path: Path) -> list[Finding]:
+    """The vocabulary's own problems (YAML, schema); what it means for a ruleset's lists is
+    checked when each ruleset of the jurisdiction is linted."""
+    from eligibility.records.vocabulary import clear_cache, load_vocabulary
+
+    clear_cache()
+    try:
+        load_vocabulary(path.parent.parent)
+    except RulesetError as exc:
+        return [finding("L001" if "YAML" in p.message else "L002", p) for p in exc.problems]
+    return []
 
 
 def _is_golden(path: Path) -> bool:

@@ -33,10 +33,12 @@ _TOKEN = re.compile(
 )
 _SECTION_WORDS = {
     "SECTION", "SECTIONS", "SEC", "SECS", "SECT", "SS", "S", "ART", "ARTS", "ARTIGO",
-    "ARTIGOS", "ARTICLE", "ARTICLES", "PARA", "PARAGRAPH", "PAR", "RULE", "REG",
+    "ARTIGOS", "ARTICLE", "ARTICLES", "RULE", "REG",
 }  # fmt: skip
 _FIRST_LEVEL = {"ABS", "ABSATZ", "SUBD", "SUBDIVISION", "SUBSECTION", "SUBS", "SUBSEC"}
-_NEXT_LEVEL = {"NR", "NUMMER", "N", "NO", "NUMERO", "NUM", "CL", "CLAUSE", "ITEM"}
+_NEXT_LEVEL = {
+    "NR", "NUMMER", "N", "NO", "NUMERO", "NUM", "CL", "CLAUSE", "ITEM", "PARA", "PARAGRAPH", "PAR",
+}  # fmt: skip
 _SATZ = {"SATZ", "S", "SENTENCE"}
 _LETTER = {"BUCHST", "BUCHSTABE", "LIT", "LITERA", "AL", "ALINEA"}
 _ALTERNATIVE = {"OR", "ODER", "OU", "/"}
@@ -170,8 +172,21 @@ class _Reader:
         for start, end, fam in [*matches, (len(toks), len(toks), "")]:
             marked.extend(toks[i:start])
             if fam:
-                marked.append(("family", fam))
                 i = end
+                if (
+                    i + 2 < len(toks)
+                    and toks[i].kind == "num"
+                    and toks[i + 1].text == "/"
+                    and toks[i + 2].kind == "num"
+                    and not toks[i].suffix
+                    and re.fullmatch(r"\d{1,4}", toks[i].text)
+                    and re.fullmatch(r"\d\d|1[89]\d\d|20\d\d", toks[i + 2].text)
+                ):
+                    # ``Lei 5/2006``: the instrument's own number, not two alternatives; an
+                    # instrument the vocabulary does not name is no family the table knows.
+                    fam = f"{fam} {toks[i].text}/{toks[i + 2].text}"
+                    i += 3
+                marked.append(("family", fam))
                 if (
                     i < len(toks)
                     and toks[i].kind == "num"
@@ -225,7 +240,8 @@ class _Reader:
             m = marked[k]
             k += 1
             if isinstance(m, tuple):
-                state.joined = False
+                # A code named between parts (``HSC 11377(a); PC 148``) opens the next part.
+                state.joined = state.section is None and state.started
                 continue
             nxt = marked[k] if k < len(marked) else None
             word = m.text if m.kind == "word" else ""
@@ -291,7 +307,9 @@ class _Reader:
                 continue
             if open_ and word in _NEXT_LEVEL and _is_num(nxt):
                 assert isinstance(nxt, Token)
-                state.levels.append(nxt.text + nxt.suffix)
+                state.levels.append(nxt.text)
+                if nxt.suffix:
+                    state.levels.append(nxt.suffix)  # ``Nr. 1a``: Buchstabe a of Nummer 1
                 state.first_level = False
                 k += 1
                 continue
@@ -314,8 +332,11 @@ class _Reader:
                 break  # a description follows the citation: ``11350(A) HS-POSSESS NARC``
         close()
         alternatives: list[tuple[Part, ...]] = []
+        first = min((at for group in groups for at, _ in group), default=0)
         for group in groups:
-            parts = tuple(Part(_family_for(at, families), p.section, p.levels) for at, p in group)
+            parts = tuple(
+                Part(_family_for(at, families, first), p.section, p.levels) for at, p in group
+            )
             if parts:
                 alternatives.append(parts)
         return Cited(tuple(alternatives), tuple(unread))
@@ -342,10 +363,8 @@ def _is_level_word(tok: object) -> bool:
 
 
 def _append_letter(levels: list[str], letter: str) -> None:
-    if levels and levels[-1][-1:].isdigit():
-        levels[-1] = levels[-1] + letter
-    else:
-        levels.append(letter)
+    """``Nr. 1 a`` / ``Nr. 1 Buchst. a``: the letter is a level below the number."""
+    levels.append(letter)
 
 
 def _is_num(tok: object) -> bool:
@@ -356,13 +375,17 @@ def _is_roman(tok: object) -> bool:
     return isinstance(tok, Token) and tok.kind == "word" and tok.text in _ROMAN
 
 
-def _family_for(at: int, families: list[tuple[int, str]]) -> str | None:
+def _family_for(at: int, families: list[tuple[int, str]], first_part: int) -> str | None:
     """The family a part at token position ``at`` belongs to: the only one named, else the
     nearest named after it (``§ 29 BtMG``), else the nearest before it (``HSC 11350``)."""
     if not families:
         return None
     if len(families) == 1:
         return families[0][1]
+    if families[0][0] < first_part:
+        # ``HSC 11377(a); PC 148(a)(1)``: each code is named before its sections.
+        before = [f for pos, f in families if pos < at]
+        return before[-1] if before else families[0][1]
     after = [f for pos, f in families if pos > at]
     if after:
         return after[0]

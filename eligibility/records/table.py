@@ -24,8 +24,17 @@ Kind = Literal["exact", "shared", "ambiguous", "not_in_table", "unreadable"]
 
 
 def squash(text: str) -> str:
-    """Uppercase letters and digits only: the key for whole-string aliases."""
+    """Uppercase letters and digits only: the key for code families."""
     return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+_SECTION_MARK = re.compile(r"§+|\b(?:SECTIONS?|SECTS?|SECS?|SS?)\b\.?")
+
+
+def alias_key(text: str) -> str:
+    """The key for whole-string aliases: letters, digits and parentheses, every section mark
+    written `§`. Parentheses stay, so ``23(1A)`` and ``23(1)(a)`` never meet."""
+    return re.sub(r"[^A-Z0-9()§]", "", _SECTION_MARK.sub("§", text.upper()))
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,18 @@ class Sharing:
     complete: bool = False
     """The table lists every sub-level of the provision, so a record that names only the
     provision is read under exactly those rows."""
+    same_offence_as: tuple[str, ...] = ()
+    """Rows of the offence(s) this provision belongs to: a penalty subsection read as the
+    offence it punishes (CDSA s. 4(3) punishes s. 4(1))."""
+
+
+@dataclass(frozen=True)
+class Together:
+    """Provisions cited together as one offence, read as ``read_as``."""
+
+    provisions: frozenset[tuple[str | None, str]]
+    read_as: tuple[str, str]
+    because: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,12 +115,17 @@ class StatuteTable:
         ignore: Iterable[str] = (),
         sharing: Iterable[Sharing] = (),
         letter_suffix_may_be_subdivision: bool = False,
+        together: Iterable[Together] = (),
     ) -> None:
         self.families = {k: tuple(v) for k, v in families.items()}
         self.prefixes = tuple(prefixes)
         self.ignore = tuple(ignore)
         self.sharing = tuple(sharing)
         self.letter_fallback = letter_suffix_may_be_subdivision
+        self.together = tuple(together)
+        self.prefix_keys = sorted(
+            {alias_key(p) for p in self.prefixes if alias_key(p)}, key=len, reverse=True
+        )
         self.rows: dict[str, Row] = {}
         self.by_alias: dict[str, str] = {}
         self.by_key: dict[_Key, str] = {}
@@ -108,7 +134,7 @@ class StatuteTable:
         for row, aliases in rows:
             self.rows[row.code] = row
             for alias in (row.code, *aliases):
-                self.by_alias.setdefault(squash(alias), row.code)
+                self.by_alias.setdefault(alias_key(alias), row.code)
                 for part in self._single_parts(alias):
                     key = (part.family or "", part.section, part.levels)
                     if key not in self.by_key:
@@ -147,10 +173,13 @@ class StatuteTable:
         return self.read(recorded).offense
 
     def _reading(self, recorded: str) -> Reading:
-        code = self.by_alias.get(squash(recorded))
+        code = self._alias(recorded)
         if code is not None:
             return self._exact(recorded, code, code)
         cited = read_citation(recorded, self.families, self.prefixes, self.ignore)
+        together = self._together(cited.alternatives)
+        if together is not None:
+            cited = together
         readings: list[Reading] = []
         if cited.unread and not cited.alternatives:
             return Reading(recorded, "unreadable", (), None, {}, "")
@@ -161,6 +190,34 @@ class StatuteTable:
         if len(readings) == 1:
             return readings[0]
         return _merge(recorded, readings)
+
+    def _alias(self, recorded: str) -> str | None:
+        """A whole-string alias, also behind a jurisdiction prefix (``N.Y. CPCS 7th``)."""
+        key = alias_key(recorded)
+        code = self.by_alias.get(key)
+        if code is None:
+            for prefix in self.prefix_keys:
+                if key.startswith(prefix) and len(key) > len(prefix):
+                    code = self.by_alias.get(key[len(prefix) :])
+                    if code is not None:
+                        break
+        return code
+
+    def _together(self, alternatives: tuple[tuple[Part, ...], ...]) -> Cited | None:
+        """Provisions the jurisdiction declares are cited together as one offence
+        (``PC 459/460(b)``: burglary and its degree) are read as the one they name."""
+        parts = [p for alt in alternatives for p in alt]
+        if len(parts) < 2:
+            return None
+        cited = {(p.family, p.section) for p in parts}
+        for pair in self.together:
+            if len(cited) > 1 and cited <= pair.provisions:
+                chosen = [p for p in parts if (p.family, p.section) == pair.read_as]
+                if not chosen:
+                    chosen = [Part(pair.read_as[0], pair.read_as[1], ())]
+                best = max(chosen, key=lambda p: len(p.levels))
+                return Cited(((best,),))
+        return None
 
     def _conjunction(self, recorded: str, parts: tuple[Part, ...]) -> Reading:
         """Parts cited together: an offence and its penalty tier read as the most specific row
@@ -209,6 +266,24 @@ class StatuteTable:
         )
         below = sorted({c for lv, c in rows if lv[: len(part.levels)] == part.levels})
         decl = self._declaration(part)
+        if decl is not None and decl.section != "*" and decl.same_offence_as:
+            codes = [c for c in decl.same_offence_as if c in self.rows]
+            if len(codes) == 1:
+                row = self.rows[codes[0]]
+                return Reading(
+                    recorded,
+                    "shared",
+                    (row.code,),
+                    row.code,
+                    _known(row.attributes),
+                    part.text(),
+                    decl.because,
+                )
+            if codes:
+                return _merge(
+                    recorded,
+                    [self._exact(recorded, c, part.text()) for c in codes],
+                )
         if ancestor is not None and decl is not None and (decl.inherit or decl.values):
             row = self.rows[ancestor[1]]
             if decl.inherit == "all":
@@ -226,6 +301,9 @@ class StatuteTable:
             return Reading(recorded, "shared", (row.code,), None, attrs, part.text(), decl.because)
         values = dict(decl.values) if decl is not None else {}
         because = decl.because if decl is not None and decl.values else ""
+        if decl is not None and decl.section != "*" and not decl.inherit and not decl.values:
+            # Declared to share nothing with the provision above it (21 U.S.C. § 841(b)(4)).
+            return Reading(recorded, "not_in_table", (), None, {}, part.text(), decl.because)
         if below:
             readings: tuple[tuple[str, Mapping[str, str | bool]], ...] = ()
             if decl is not None and decl.complete and decl.section != "*":
@@ -265,7 +343,7 @@ class StatuteTable:
 
     def suggestions(self, recorded: str, n: int = 3) -> list[str]:
         """The table's codes that look most like ``recorded``."""
-        by_key = {squash(c): c for c in self.rows}
+        by_key = {squash(c): c for c in self.rows}  # loose on purpose: a did-you-mean
         close = difflib.get_close_matches(squash(recorded), list(by_key), n=n, cutoff=0.5)
         return [by_key[c] for c in close]
 

@@ -21,7 +21,8 @@ from eligibility._yaml import YamlError, load_yaml
 from eligibility.case import path_of, problems_from_validation, suggest_field
 from eligibility.errors import Problem, RulesetError
 from eligibility.records.citations import read_citation
-from eligibility.records.table import Sharing, squash
+from eligibility.records.substances import substance_key
+from eligibility.records.table import Sharing, Together, squash
 
 __all__ = ["VOCABULARY_FILE", "Vocabulary", "VocabularyFile", "load_vocabulary"]
 
@@ -52,6 +53,22 @@ class SharedSublevels(BaseModel):
     complete: bool = False
     """The table lists every sub-level of ``provision``: a record naming only the provision is
     then read under each of them, and decided where every reading agrees."""
+    same_offence_as: list[str] = Field(default_factory=list)
+    """Table rows of the offence(s) ``provision`` belongs to: a penalty provision is read as
+    the offence it punishes (``CDSA 4(3)`` → ``CDSA 4(1)``)."""
+
+
+class ReadTogether(BaseModel):
+    """Provisions records cite together for one offence (``PC 459/460(b)``)."""
+
+    model_config = _CONFIG
+
+    provisions: list[str] = Field(min_length=2)
+    """The provisions, e.g. ``[PC 459, PC 460]``."""
+    read_as: str = Field(min_length=1)
+    """The one whose offence it is, e.g. ``PC 459``."""
+    because: str = Field(min_length=1)
+    """Why, citing the law."""
 
 
 class CitationsSection(BaseModel):
@@ -68,6 +85,8 @@ class CitationsSection(BaseModel):
     letter_suffix_may_be_subdivision: bool = False
     """Read ``11357b`` as ``11357(b)`` when the table has no section ``11357b``."""
     shared_sublevels: list[SharedSublevels] = Field(default_factory=list)
+    read_together: list[ReadTogether] = Field(default_factory=list)
+    """Provisions cited together for one offence, read as the one named."""
 
 
 class SubstancesSection(BaseModel):
@@ -148,9 +167,28 @@ class Vocabulary:
                     {str(k): v for k, v in decl.values.items()},
                     decl.because,
                     decl.complete,
+                    tuple(decl.same_offence_as),
                 )
             )
         return tuple(out)
+
+
+def together_for(vocab: Vocabulary, families: dict[str, list[str]]) -> tuple[Together, ...]:
+    """The ``read_together`` declarations, read with ``families``."""
+    out = []
+    for decl in vocab.file.citations.read_together:
+        keys = []
+        for text in (*decl.provisions, decl.read_as):
+            cited = read_citation(text, families, vocab.file.citations.prefixes)
+            if len(cited.alternatives) != 1 or len(cited.alternatives[0]) != 1:
+                break
+            part = cited.alternatives[0][0]
+            keys.append((part.family, part.section))
+        else:
+            out.append(
+                Together(frozenset(keys[:-1]), (str(keys[-1][0]), keys[-1][1]), decl.because)
+            )
+    return tuple(out)
 
 
 def _family_named(text: str, families: dict[str, list[str]]) -> str | None:
@@ -162,6 +200,27 @@ def _family_named(text: str, families: dict[str, list[str]]) -> str | None:
 
 
 _cache: dict[str, tuple[float, Vocabulary | None]] = {}
+
+
+def _clashes(model: VocabularyFile) -> list[tuple[tuple[str | int, ...], str]]:
+    """Spellings the file gives two names."""
+    seen: dict[str, str] = {}
+    out = []
+    for name, spellings in model.substances.names.items():
+        for i, spelling in enumerate((name, *spellings)):
+            key = substance_key(spelling)
+            other = seen.setdefault(key, name)
+            if other != name:
+                where: tuple[str | int, ...] = ("substances", "names", name) + (
+                    (i - 1,) if i else ()
+                )
+                out.append((where, f"`{spelling}` is a spelling of both `{other}` and `{name}`"))
+    return out
+
+
+def clear_cache() -> None:
+    """Forget loaded vocabularies (they are otherwise reloaded only when a file's mtime moves)."""
+    _cache.clear()
 
 
 def load_vocabulary(jurisdiction_dir: Path) -> Vocabulary | None:
@@ -195,6 +254,9 @@ def load_vocabulary(jurisdiction_dir: Path) -> Vocabulary | None:
             hint = suggest_field(VocabularyFile, where) if p.message == "unknown field" else None
             problems.append(loaded.problem(where, p.message, hint))
         raise RulesetError(problems) from None
+    clashes = _clashes(model)
+    if clashes:
+        raise RulesetError([loaded.problem(where, message) for where, message in clashes])
     if model.jurisdiction.lower() != jurisdiction_dir.name.lower():
         raise RulesetError(
             [

@@ -126,7 +126,7 @@ def _ny(registry: Registry, statute: str) -> tuple[str, list[str]]:
     }
     decision = registry.evaluate(parse_case_json(json.dumps(case)))
     measure = next(m for m in decision.measures if m.id == "judicial_diversion")
-    return measure.outcome, [f.fact for f in decision.missing_facts]
+    return measure.outcome, [f.fact for f in decision.missing_facts if measure.id in f.decides]
 
 
 def test_alternatives_that_agree_decide_the_measure(reference_registry: Registry) -> None:
@@ -163,3 +163,43 @@ def test_a_jurisdiction_case_schema_types_its_facts_and_validates_a_record_style
     example["facts"]["no_such_fact"] = True
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(example, schema)
+
+
+def test_a_vocabulary_that_would_move_a_substance_out_of_a_list_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Reading must never change what a list means: mapping `hashish` (in the cannabis list)
+    onto `heroin` is a ruleset error naming the list."""
+    import shutil
+
+    from eligibility import RulesetError
+
+    shutil.copytree(ROOT / "rulesets" / "de", tmp_path / "de")
+    vocab = tmp_path / "de" / "records" / "vocabulary.yaml"
+    vocab.write_text(
+        vocab.read_text(encoding="utf-8").replace(
+            "    heroin: [Diamorphin", "    heroin: [hashish, Diamorphin"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesetError) as caught:
+        Registry.load(tmp_path, evaluator="reference")
+    assert (
+        "`cannabis_substances` lists `hashish`, which the records vocabulary reads as `heroin`"
+        in str(caught.value)
+    )
+
+
+def test_lint_checks_a_vocabulary_file_on_its_own(tmp_path: Path) -> None:
+    """`eligibility lint <jurisdiction>/records/vocabulary.yaml` reports a misspelt key."""
+    folder = tmp_path / "de" / "records"
+    folder.mkdir(parents=True)
+    (folder / "vocabulary.yaml").write_text(
+        "jurisdiction: DE\nchecked: 2026-12-07\nsubstances:\n  namez: {}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["lint", str(folder / "vocabulary.yaml")])
+    assert 1 == result.exit_code
+    assert (
+        "substances.namez: unknown field (hint: did you mean `names`?) [L002 schema]"
+        in result.stdout
+    )
