@@ -36,6 +36,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from eligibility import limits
 from eligibility._evaluate import Registry, default_rulesets_dir
 from eligibility._render import render_text
 from eligibility.case import Case, parse_case_json
@@ -104,8 +105,13 @@ def _registry(rulesets: Path | None, evaluator: Evaluator = Evaluator.durable) -
 
 def _read_case(path: str) -> Case:
     source = "<stdin>" if path == "-" else path
+    limit = limits.current().case_bytes
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        if path == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as stream:  # read no more than the limit (think /dev/zero)
+                raw = stream.read(limit + 1)
     except OSError as exc:
         _fail(
             EXIT_CASE,
