@@ -55,6 +55,10 @@ def _too_deep(raw: bytes, limit: int) -> bool:
     return False
 
 
+class MalformedJson(CaseError):
+    """The text is not JSON (or not UTF-8): one problem, with its line and column."""
+
+
 class _Repeated(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
@@ -126,11 +130,13 @@ def decode(raw: str | bytes, source: str, limits: Limits | None = None) -> Any:
             [Problem(f"the case is larger than {_limit('case_bytes', limits)}", file=source)]
         )
     if _too_deep(data, limits.nesting):
-        raise CaseError([Problem(f"the JSON nests deeper than {_limit('nesting', limits)}", file=source)])
+        raise CaseError(
+            [Problem(f"the JSON nests deeper than {_limit('nesting', limits)}", file=source)]
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise CaseError([Problem("the file is not UTF-8 text", file=source)]) from None
+        raise MalformedJson([Problem("the file is not UTF-8 text", file=source)]) from None
     huge: list[_Huge] = []
     try:
         doc = json.loads(
@@ -140,7 +146,7 @@ def decode(raw: str | bytes, source: str, limits: Limits | None = None) -> Any:
             parse_constant=_constant,
         )
     except json.JSONDecodeError as exc:
-        raise CaseError(
+        raise MalformedJson(
             [Problem(f"malformed JSON: {exc.msg}", file=source, line=exc.lineno, column=exc.colno)]
         ) from None
     except _Repeated as exc:
@@ -261,8 +267,14 @@ def check_case(case: Case, source: str, limits: Limits | None = None) -> None:
     problems: list[Problem] = []
     priors = case.priors or []
     charges = case.charges or []
-    if len(priors) > limits.priors or len(charges) > limits.charges or len(case.facts) > limits.facts:
-        _check_counts(case.model_dump(include={"priors", "charges", "facts"}), source, limits, problems)
+    if (
+        len(priors) > limits.priors
+        or len(charges) > limits.charges
+        or len(case.facts) > limits.facts
+    ):
+        _check_counts(
+            case.model_dump(include={"priors", "charges", "facts"}), source, limits, problems
+        )
     periods = sum(len(p.custody or ()) for p in priors)
     if periods > limits.custody_periods and not problems:
         _check_counts(case.model_dump(include={"priors"}), source, limits, problems)

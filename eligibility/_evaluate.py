@@ -44,6 +44,7 @@ from eligibility.errors import (
     RulesetError,
     UnknownJurisdictionError,
 )
+from eligibility.limits import check_time
 
 EvaluatorName = Literal["durable-rules", "reference"]
 Role = Literal["scope", "requires", "excluded_if", "unless"]
@@ -292,6 +293,7 @@ class Registry:
         assumptions: list[AssumptionOut] = []
         collector = _Collector()
         for rid in sorted(groups):
+            check_time()  # the caller's time budget (eligibility.limits.time_budget), if any
             versions = tuple(groups[rid])
             selected = self._select(versions, case)
             applied.append(_applied(selected))
@@ -439,6 +441,7 @@ class Registry:
         # records read so far (criteria reading the same facts, across measures, share one list).
         snapshots: dict[dt.date, tuple[tuple[Any, ...], Evaluator, _Reads]] = {}
         for measure in ruleset.measures:
+            check_time()
             basis = measure.governing_date or selected.basis
             day = case.offense_date if basis == "offense_date" else case.decision_date
             governing = _trusted(

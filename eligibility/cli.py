@@ -140,7 +140,8 @@ def check(
     parsed = _read_case(case)
     source = "<stdin>" if case == "-" else case
     try:
-        decision = registry.evaluate(parsed)
+        with limits.time_budget():
+            decision = registry.evaluate(parsed)
     except CaseError as exc:
         located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
         _fail(EXIT_CASE, located, "the case cannot be evaluated")
@@ -425,7 +426,13 @@ def serve(
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="Allow this origin by CORS (repeatable; default none).")
     ] = None,
-    reload_endpoint: Annotated[bool, typer.Option(help="Serve POST /v1/admin/reload.")] = True,
+    reload_endpoint: Annotated[
+        bool,
+        typer.Option(
+            help="Serve POST /v1/admin/reload, for loopback callers or with the token in "
+            "$ELIGIBILITY_RELOAD_TOKEN (default off; SIGHUP reloads either way)."
+        ),
+    ] = False,
     access_log: Annotated[bool, typer.Option(help="Log each request line (never bodies).")] = True,
 ) -> None:
     """Run the HTTP service (needs the `service` extra). See docs/service.md."""
@@ -442,6 +449,13 @@ def serve(
         raise typer.Exit(EXIT_USAGE) from None
     if max_batch > max_pending:
         _fail(EXIT_USAGE, [Problem("--max-batch cannot exceed --max-pending")], "bad options")
+    token = os.environ.get("ELIGIBILITY_RELOAD_TOKEN") or None
+    if token is not None and len(token) < 16:
+        _fail(
+            EXIT_USAGE,
+            [Problem("$ELIGIBILITY_RELOAD_TOKEN must be at least 16 characters")],
+            "bad options",
+        )
     problem = check_address(host, port)
     if problem:
         _fail(EXIT_USAGE, [Problem(problem)], "the address is not usable")
@@ -452,6 +466,7 @@ def serve(
         max_pending=max_pending,
         cors_origins=tuple(cors_origin or ()),
         reload_endpoint=reload_endpoint,
+        reload_token=token,
     )
     try:
         run(settings, host=host, port=port, workers=workers, access_log=access_log)

@@ -36,7 +36,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         command = [sys.executable, "-m", "eligibility", "serve", "--port", str(self.port)]
-        command += ["--workers", str(workers), "--rulesets", str(root)]
+        command += ["--workers", str(workers), "--rulesets", str(root), "--reload-endpoint"]
         with log.open("wb") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
 

@@ -26,6 +26,7 @@ from eligibility.errors import (
     RulesetError,
     UnknownJurisdictionError,
 )
+from eligibility.limits import time_budget
 
 InputFormat = Literal["jsonl", "csv"]
 ErrorKind = Literal["case", "jurisdiction", "ruleset", "engine", "internal"]
@@ -149,9 +150,9 @@ def _case_id(layout: CsvLayout | None, payload: Payload | Any) -> str | None:
         else:
             data = json.loads(payload) if isinstance(payload, bytes | str) else payload
             value = data.get("case_id") if isinstance(data, dict) else None
-    except (ValueError, IndexError):
+    except Exception:
         return None
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value or len(value) > 200:
         return None
     try:
         value.encode("utf-8")
@@ -185,7 +186,8 @@ def screen(
             case = parse_case_json(payload)
         else:
             raise CaseError([Problem("a case must be a JSON object")])
-        return registry.evaluate(case), None
+        with time_budget():
+            return registry.evaluate(case), None
     except UnknownJurisdictionError as exc:
         kind, problems = "jurisdiction", exc.problems
     except CaseError as exc:
