@@ -25,13 +25,14 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from eligibility.errors import ConditionSyntaxError
+from eligibility.limits import current
 
-MAX_LENGTH = 4000
-"""Longest condition text accepted, in characters."""
-MAX_DEPTH = 40
-"""Deepest nesting of the syntax tree accepted."""
-MAX_NODES = 400
-"""Most syntax-tree nodes accepted in one condition."""
+MAX_LENGTH = current().condition_chars
+"""Longest condition text accepted, in characters (``condition_chars`` in eligibility.limits)."""
+MAX_DEPTH = current().condition_nesting
+"""Deepest nesting of the syntax tree accepted (``condition_nesting``)."""
+MAX_NODES = current().condition_nodes
+"""Most syntax-tree nodes accepted in one condition (``condition_nodes``)."""
 
 _GRAMMAR = r"""
 ?start: expr
@@ -349,10 +350,18 @@ def parse(text: str) -> Node:
         raise ConditionSyntaxError(
             message, line if line > 0 else 1, column if column > 0 else 1, hint
         ) from None
-    node = _Build().transform(tree) if isinstance(tree, Tree) else tree
-    if isinstance(node, Token):  # a bare NAME cannot reach here, but keep mypy and us honest
-        raise ConditionSyntaxError("cannot parse the condition", 1, 1)
-    count, depth = _measure(node)
+    try:
+        node = _Build().transform(tree) if isinstance(tree, Tree) else tree
+        if isinstance(node, Token):  # a bare NAME cannot reach here, but keep mypy and us honest
+            raise ConditionSyntaxError("cannot parse the condition", 1, 1)
+        count, depth = _measure(node)
+    except RecursionError:  # e.g. a thousand chained `not`: far past MAX_DEPTH
+        raise ConditionSyntaxError(
+            f"the condition nests deeper than {MAX_DEPTH} levels",
+            1,
+            1,
+            "split it into named definitions",
+        ) from None
     if count > MAX_NODES or depth > MAX_DEPTH:
         raise ConditionSyntaxError(
             f"the condition is too large ({count} nodes, depth {depth}; limits "

@@ -56,15 +56,21 @@ class Limits:
     # A ruleset file
     ruleset_bytes: int = 2 * 1024 * 1024
     """Largest ruleset or golden-case file, in bytes (the largest shipped one is about 90 KB)."""
-    yaml_nodes: int = 200_000
+    yaml_nodes: int = 50_000
     """Most YAML nodes one file may build, aliases counted each time they are used (a bound
-    on alias expansion, "billion laughs")."""
+    on alias expansion, "billion laughs"); the largest shipped file has about 2,000."""
     yaml_nesting: int = 64
     """Deepest nesting of mappings and lists in a ruleset file."""
-    condition_nodes: int = 20_000
-    """Largest condition once its named definitions are expanded, in expression nodes."""
-    condition_nesting: int = 200
-    """Deepest nesting of one condition expression (``not not …``, parentheses)."""
+    condition_chars: int = 4_000
+    """Longest condition text, in characters."""
+    condition_nesting: int = 40
+    """Deepest nesting of one condition as written (``not not …``, parentheses)."""
+    condition_nodes: int = 400
+    """Largest condition as written, in expression nodes."""
+    expanded_condition_nodes: int = 10_000
+    """Largest condition once its named definitions are written out, in expression nodes
+    (definitions that use each other twice over double at every step; the largest shipped
+    criterion has about 200)."""
     integer_bits: int = 64
     """Integer literals in a ruleset must fit a signed integer of this many bits (what
     durable-rules stores)."""

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from eligibility._evaluate import Registry, default_rulesets_dir
+from eligibility._files import read_bounded
 from eligibility._loader import iter_ruleset_files
-from eligibility.errors import EligibilityError, Problem, RulesetError
+from eligibility.errors import EligibilityError
 from eligibility.service._settings import Settings
 
 T = TypeVar("T")
@@ -69,10 +70,9 @@ def files_fingerprint(root: Path) -> str:
     same files were loaded)."""
     pairs = []
     for path in iter_ruleset_files(root):
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:  # e.g. removed while the folder is being replaced
-            raise RulesetError([Problem(f"cannot read: {exc.strerror}", file=str(path))]) from None
+        # Bounded like the loader: a FIFO, a device or a link out of the folder is refused
+        # (and a file removed while the folder is being replaced is reported).
+        digest = hashlib.sha256(read_bounded(path)).hexdigest()
         pairs.append((path.relative_to(root).as_posix(), digest))
     return _fingerprint(pairs)
 
