@@ -25,14 +25,15 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from eligibility.errors import ConditionSyntaxError
-from eligibility.limits import current
+from eligibility.limits import Limits, current
 
-MAX_LENGTH = current().condition_chars
-"""Longest condition text accepted, in characters (``condition_chars`` in eligibility.limits)."""
-MAX_DEPTH = current().condition_nesting
-"""Deepest nesting of the syntax tree accepted (``condition_nesting``)."""
-MAX_NODES = current().condition_nodes
-"""Most syntax-tree nodes accepted in one condition (``condition_nodes``)."""
+MAX_LENGTH = Limits.condition_chars
+"""Longest condition text accepted by default, in characters (``condition_chars`` in
+:mod:`eligibility.limits`, which :func:`parse` reads)."""
+MAX_DEPTH = Limits.condition_nesting
+"""Deepest nesting of the syntax tree accepted by default (``condition_nesting``)."""
+MAX_NODES = Limits.condition_nodes
+"""Most syntax-tree nodes accepted in one condition by default (``condition_nodes``)."""
 
 _GRAMMAR = r"""
 ?start: expr
@@ -331,9 +332,15 @@ def _measure(node: Node, depth: int = 1) -> tuple[int, int]:
 
 def parse(text: str) -> Node:
     """Parse a condition; raise :class:`ConditionSyntaxError` with line and column on failure."""
-    if len(text) > MAX_LENGTH:
+    bounds = current()
+    max_length, max_depth, max_nodes = (
+        bounds.condition_chars,
+        bounds.condition_nesting,
+        bounds.condition_nodes,
+    )
+    if len(text) > max_length:
         raise ConditionSyntaxError(
-            f"the condition is {len(text)} characters long; at most {MAX_LENGTH} are allowed",
+            f"the condition is {len(text)} characters long; at most {max_length} are allowed",
             1,
             1,
             "split it into named definitions",
@@ -355,17 +362,17 @@ def parse(text: str) -> Node:
         if isinstance(node, Token):  # a bare NAME cannot reach here, but keep mypy and us honest
             raise ConditionSyntaxError("cannot parse the condition", 1, 1)
         count, depth = _measure(node)
-    except RecursionError:  # e.g. a thousand chained `not`: far past MAX_DEPTH
+    except RecursionError:  # e.g. a thousand chained `not`: far past max_depth
         raise ConditionSyntaxError(
-            f"the condition nests deeper than {MAX_DEPTH} levels",
+            f"the condition nests deeper than {max_depth} levels",
             1,
             1,
             "split it into named definitions",
         ) from None
-    if count > MAX_NODES or depth > MAX_DEPTH:
+    if count > max_nodes or depth > max_depth:
         raise ConditionSyntaxError(
             f"the condition is too large ({count} nodes, depth {depth}; limits "
-            f"{MAX_NODES} and {MAX_DEPTH})",
+            f"{max_nodes} and {max_depth})",
             1,
             1,
             "split it into named definitions",

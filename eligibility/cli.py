@@ -535,6 +535,11 @@ def batch(
 def main() -> None:
     """Console entry point: run the app and turn unexpected failures into exit code 4."""
     try:
+        limits.current()
+    except ValueError as exc:  # a limit set in the environment that is not a number
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
         app()
     except EligibilityError as exc:  # pragma: no cover - every command catches its own
         typer.echo(f"error: {exc}", err=True)

@@ -169,3 +169,39 @@ def test_no_worker_outlives_a_parent_killed_with_sigkill(tmp_path: Path) -> None
     while time.monotonic() < deadline and any(_alive(p) for p in workers):
         time.sleep(0.1)
     assert set() == {p for p in workers if _alive(p)}
+
+
+CSV_HOSTILE = {
+    "a count of 999,999,999 priors": ("priors", "999999999"),
+    "a whole number of 5,000 digits": ("person.age_at_offense", "9" * 5000),
+    "a cell of 2 MB": ("charges.0.description", "a" * 2_000_000),
+}
+
+
+@pytest.mark.parametrize("column,cell", CSV_HOSTILE.values(), ids=list(CSV_HOSTILE))
+def test_a_hostile_csv_cell_becomes_an_error_record_in_bounded_time(
+    tmp_path: Path, column: str, cell: str
+) -> None:
+    """A priors count cell of 999999999 built that many items (gigabytes); a 5,000-digit
+    number was an internal error; a cell over 128 KB stopped the whole batch."""
+    source = tmp_path / "cases.csv"
+    source.write_text(f"case_id,jurisdiction,{column}\nx,US-CA,{cell}\ny,US-CA,\n")
+    out = tmp_path / "out.jsonl"
+    started = time.monotonic()
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(out), "-q"])
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert (1, ["case", None]) == (
+        result.exit_code,
+        [r.get("error", {}).get("kind") for r in records],
+    )
+    assert time.monotonic() - started < 30
+
+
+def test_a_json_line_longer_than_the_limit_is_skipped_without_holding_it(tmp_path: Path) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_bytes(b'{"x": "' + b"a" * 3_000_000 + b'"}\n' + GOOD + b"\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(source), "-o", str(out), "-q"])
+    first, second = (json.loads(line) for line in out.read_text().splitlines())
+    assert (1, "case", None) == (result.exit_code, first["error"]["kind"], second.get("error"))
+    assert "larger than the case bytes limit" in first["error"]["message"]
