@@ -181,7 +181,11 @@ def decode(raw: str | bytes, source: str, limits: Limits | None = None) -> Any:
 
 def _repeated_at(text: str, key: str) -> str:
     """The path of the first object in which ``key`` repeats ("" for the top level)."""
-    doc = json.loads(text, object_pairs_hook=_Pairs)
+    try:
+        # The text may be malformed after the repeated key (the decoder stopped there).
+        doc, _ = json.JSONDecoder(object_pairs_hook=_Pairs).raw_decode(text.lstrip())
+    except (ValueError, RecursionError):
+        return ""
     stack: list[tuple[str, Any]] = [("", doc)]
     while stack:
         path, node = stack.pop()

@@ -113,3 +113,10 @@ def test_check_reads_no_more_than_the_case_limit_from_an_endless_file() -> None:
         "bytes limit (1,048,576, ELIGIBILITY_LIMIT_CASE_BYTES)\n"
     )
     assert (1, expected) == (result.exit_code, result.stderr)
+
+
+def test_a_repeated_key_followed_by_malformed_json_is_a_case_error() -> None:
+    """Found by the case JSON fuzzer: locating the repeated key re-read the whole text."""
+    text = '{"case_id": "x","case_id": "x", "jurisdiction": "US-CA"}cts": 1}'
+    with pytest.raises(CaseError, match="the key 'case_id' appears more than once"):
+        parse_case_json(text)
