@@ -264,6 +264,16 @@ def check(document: Any, source: str, limits: Limits | None = None) -> None:
         raise CaseError(sorted(problems, key=lambda p: p.location or ""))
 
 
+def check_counts(document: Any, source: str, limits: Limits | None = None) -> None:
+    """Refuse a decoded document with more priors, charges, custody periods or facts than the
+    limits allow, before the model validates (and so builds) each of them."""
+    if isinstance(document, dict):
+        problems: list[Problem] = []
+        _check_counts(document, source, limits or current(), problems)
+        if problems:
+            raise CaseError(problems)
+
+
 def check_case(case: Case, source: str, limits: Limits | None = None) -> None:
     """Refuse a validated case beyond the count and text limits (the model itself bounds its
     nesting and refuses text that is not Unicode); the cheap check for the usual path."""

@@ -242,6 +242,7 @@ def parse_case_json(text: str | bytes, source: str = "<case>") -> Case:
     from eligibility import _case_json
 
     data = _case_json.decode(text, source)
+    _case_json.check_counts(data, source)
     try:
         # A valid case is validated in one pass (what the slow path below accepts, this
         # accepts, to the value); only a wrong one goes the long way round, which reports
@@ -265,6 +266,7 @@ def parse_case(data: Any, source: str = "<case>") -> Case:
 
     if not isinstance(data, dict):
         raise CaseError([Problem("a case must be a JSON object", file=source)])
+    _case_json.check_counts(data, source)
     try:
         # Round-trip through JSON so dicts from YAML and from JSON are validated identically
         # (strict mode then accepts ISO date strings and nothing else).

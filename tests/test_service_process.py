@@ -143,7 +143,7 @@ def test_sigterm_stops_within_seconds_while_a_client_holds_a_request_open(server
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as slow:
         slow.sendall(
             b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 1000\r\n\r\n{\"case_id\": "
+            b'Content-Length: 1000\r\n\r\n{"case_id": '
         )
         time.sleep(0.5)
         started = time.monotonic()
