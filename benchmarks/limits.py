@@ -129,7 +129,8 @@ def _measure(name: str) -> dict[str, Any]:
     if isinstance(result, bytes):
         outcome = f"decided ({len(result) / 1e6:.1f} MB of JSON)"
     elif isinstance(result, Exception):
-        outcome = "refused: " + str(result).split("\n")[-1].strip()[:90]
+        message = str(result).split("\n")[-1].split("error: ", 1)[-1]
+        outcome = "refused: " + message.split(" (")[0]
     return {
         "row": name,
         "what": what,
