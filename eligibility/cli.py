@@ -9,7 +9,8 @@ Exit codes:
       reference pages are stale)
 2     the command line is wrong (unknown option, missing argument)
 3     a ruleset is invalid (every problem is listed)
-4     the engine failed; the case was not decided (a bug: please report it)
+4     the engine failed; the case was not decided (a bug: please report it), or the
+      evaluation ran past its time budget (``ELIGIBILITY_LIMIT_EVALUATION_SECONDS``)
 ====  ==================================================================================
 
 ``eligibility lint`` has its own meaning of 1: it found at least one error in the rulesets or

@@ -6,6 +6,9 @@ a connection and its memory for as long as it likes ("slowloris"). Here every re
 sent its complete headers within ``header_seconds`` of the connection opening or of the previous
 response; otherwise the connection is closed. (A slow *body* is timed out by
 :func:`eligibility.service._cases.read_body`.)
+
+The classes live at module level so that ``eligibility serve --workers N`` can hand them to the
+spawned worker processes by name; each worker sets ``header_seconds`` from its settings.
 """
 
 from __future__ import annotations
@@ -14,7 +17,16 @@ import asyncio
 import logging
 from typing import Any
 
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
 log = logging.getLogger("eligibility.service")
+
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    HAS_HTTPTOOLS = True
+except ImportError:  # pragma: no cover - httptools comes with the service extra
+    HAS_HTTPTOOLS = False
 
 
 class _HeaderDeadline:
@@ -44,53 +56,46 @@ class _HeaderDeadline:
             self.transport.close()
 
 
-def protocol_class(kind: str, header_seconds: float) -> Any:
-    """The protocol class for uvicorn's ``http`` setting (``auto``, ``httptools``, ``h11``)."""
-    if kind in ("auto", "httptools"):
-        try:
-            from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-        except ImportError:
-            if kind == "httptools":
-                raise
-        else:
+class H11(_HeaderDeadline, H11Protocol):
+    """uvicorn's h11 protocol with the header deadline."""
 
-            class HttpTools(_HeaderDeadline, HttpToolsProtocol):
-                def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-                    super().connection_made(transport)
-                    self._arm()
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
 
-                def on_message_begin(self) -> None:
-                    super().on_message_begin()
-                    if self._header_timer is None:
-                        self._arm()
+    def handle_events(self) -> None:
+        before = self.cycle
+        super().handle_events()
+        if self.cycle is not None and self.cycle is not before:
+            self._disarm()  # a new request's headers are complete
 
-                def on_headers_complete(self) -> None:
-                    self._disarm()
-                    super().on_headers_complete()
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()
 
-                def on_response_complete(self) -> None:
-                    super().on_response_complete()
-                    if not self.transport.is_closing():
-                        self._arm()
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
 
-                def connection_lost(self, exc: Exception | None) -> None:
-                    self._disarm()
-                    super().connection_lost(exc)
 
-            HttpTools.header_seconds = header_seconds
-            return HttpTools
-    from uvicorn.protocols.http.h11_impl import H11Protocol
+if HAS_HTTPTOOLS:
 
-    class H11(_HeaderDeadline, H11Protocol):
+    class HttpTools(_HeaderDeadline, HttpToolsProtocol):
+        """uvicorn's httptools protocol with the header deadline."""
+
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._arm()
 
-        def handle_events(self) -> None:
-            before = self.cycle
-            super().handle_events()
-            if self.cycle is not None and self.cycle is not before:
-                self._disarm()  # a new request's headers are complete
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            if self._header_timer is None:
+                self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -101,5 +106,17 @@ def protocol_class(kind: str, header_seconds: float) -> Any:
             self._disarm()
             super().connection_lost(exc)
 
-    H11.header_seconds = header_seconds
+
+def set_header_seconds(seconds: float) -> None:
+    """The header deadline for every connection this process serves from now on."""
+    _HeaderDeadline.header_seconds = seconds
+
+
+def protocol_class(kind: str, header_seconds: float) -> Any:
+    """The protocol class for uvicorn's ``http`` setting (``auto``, ``httptools``, ``h11``)."""
+    set_header_seconds(header_seconds)
+    if kind in ("auto", "httptools") and HAS_HTTPTOOLS:
+        return HttpTools
+    if kind == "httptools":  # pragma: no cover - asked for and not installed
+        raise ImportError("httptools is not installed")
     return H11

@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
 from eligibility.service._app import catch_early_sighup, create_app
-from eligibility.service._protocols import protocol_class
+from eligibility.service._protocols import protocol_class, set_header_seconds
 from eligibility.service._runtime import load
 from eligibility.service._settings import SETTINGS_ENV, Settings
 
@@ -67,7 +67,9 @@ def _stopped(signum: int, frame: object) -> None:
 def worker_app() -> FastAPI:
     """The app factory each worker process calls (settings from the environment)."""
     catch_early_sighup()
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    set_header_seconds(settings.header_seconds)  # the parent's value, in this process
+    return create_app(settings)
 
 
 def check_address(host: str, port: int) -> str | None:

@@ -12,7 +12,6 @@ field names.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -129,8 +128,3 @@ def mutated(draw: st.DrawFn, seeds: list[bytes], tokens: list[bytes]) -> bytes:
         else:
             data[pos:pos] = draw(st.binary(max_size=12))
     return bytes(data)
-
-
-def read(path: Path) -> bytes:
-    """A seed file's bytes (for seeds added by a test)."""
-    return path.read_bytes()

@@ -120,3 +120,27 @@ def test_a_repeated_key_followed_by_malformed_json_is_a_case_error() -> None:
     text = '{"case_id": "x","case_id": "x", "jurisdiction": "US-CA"}cts": 1}'
     with pytest.raises(CaseError, match="the key 'case_id' appears more than once"):
         parse_case_json(text)
+
+
+def test_an_evaluation_past_its_time_budget_is_abandoned_with_exit_4() -> None:
+    with limits.override(evaluation_seconds=1e-9):
+        result = CliRunner().invoke(app, ["check", str(EXAMPLE)])
+    assert 4 == result.exit_code
+    assert "time budget (1e-09 s, ELIGIBILITY_LIMIT_EVALUATION_SECONDS)" in result.stderr
+
+
+def test_a_limit_set_to_nonsense_in_the_environment_is_exit_2() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ELIGIBILITY_LIMIT_PRIORS": "lots"}
+    done = subprocess.run(
+        [sys.executable, "-c", "from eligibility.cli import main; main()", "check", "x.json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    expected = "error: ELIGIBILITY_LIMIT_PRIORS='lots' is not a number\n"
+    assert (2, expected) == (done.returncode, done.stderr)
