@@ -117,7 +117,7 @@ _UNKNOWN = re.compile(r"unknown (name|function|source)|names unknown source|has 
 _DATES = re.compile(r"dated values of .* overlap|has no value from")
 _DUPLICATE = re.compile(r"^duplicate |is already the name of")
 _ENGINE = re.compile(
-    r"does not fit in \d+ bits|engine cannot tell|engine fields, beyond|written out with its "
+    r"too large for the engine|engine cannot tell|engine fields, beyond|written out with its "
     r"definitions"
 )
 _TYPE = re.compile(

@@ -1,8 +1,8 @@
 """Load-time checks that a ruleset stays within what the engine can run, and what it costs.
 
 Three defects used to pass ``eligibility lint`` and start the service, then fail every case of
-the jurisdiction at evaluation: an integer beyond 64 bits (durable-rules stores numbers in 64
-bits), more fields than durable-rules allows in one fact, and two fact names whose durable-rules
+the jurisdiction at evaluation: a number too large for durable-rules (it receives numbers as
+64-bit integers in millionths, so at most ±9,223,372,036,854), more fields than durable-rules allows in one fact, and two fact names whose durable-rules
 field hashes collide (it matches fields by a 32-bit FNV-1a hash and never compares the names,
 so the two would be read as one). They are found here when the ruleset loads, each with file,
 line and column, against the limits of :mod:`eligibility.limits` (``integer_bits``,
@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from eligibility import _expr as E
+from eligibility._compile import SCALE
 from eligibility._model import Ruleset
 from eligibility._reference import children
 from eligibility._types import TypeProblem
@@ -33,9 +34,23 @@ def _limit(name: str) -> str:
     return f"the {name.replace('_', ' ')} limit ({getattr(current(), name):,}, {env_name(name)})"
 
 
-def _fits(value: int) -> bool:
-    bits = current().integer_bits
-    return bool(-(2 ** (bits - 1)) <= value < 2 ** (bits - 1))
+def _fits(value: int | float | Decimal) -> bool:
+    """Whether ``value`` fits the engine once scaled: durable-rules receives numbers as
+    integers in millionths (``_compile.SCALE``) of ``integer_bits`` bits."""
+    bound = 2 ** (current().integer_bits - 1)
+    try:
+        scaled = Decimal(value) * SCALE
+    except (ValueError, ArithmeticError):  # NaN, infinities
+        return False
+    return bool(scaled.is_finite() and -bound <= scaled < bound)
+
+
+def _too_big(value: object) -> str:
+    largest = 2 ** (current().integer_bits - 1) // SCALE
+    return (
+        f"the number {value} is too large for the engine, which stores numbers in millionths "
+        f"as {current().integer_bits}-bit integers (at most ±{largest:,})"
+    )
 
 
 def literal_problems(node: E.Node) -> list[TypeProblem]:
@@ -44,20 +59,8 @@ def literal_problems(node: E.Node) -> list[TypeProblem]:
     stack = [node]
     while stack:
         n = stack.pop()
-        if (
-            isinstance(n, E.Lit)
-            and isinstance(n.value, Decimal)
-            and n.value == n.value.to_integral_value()
-            and not _fits(int(n.value))
-        ):
-            out.append(
-                TypeProblem(
-                    f"the number {n.value} does not fit in {current().integer_bits} bits, "
-                    "as the engine stores numbers",
-                    n.line,
-                    n.column,
-                )
-            )
+        if isinstance(n, E.Lit) and isinstance(n.value, Decimal) and not _fits(n.value):
+            out.append(TypeProblem(_too_big(n.value), n.line, n.column))
         stack.extend(children(n))
     return out
 
@@ -118,14 +121,8 @@ def yaml_integer_problems(loaded: Loaded) -> list[Problem]:
     """Integers anywhere in the file (parameters, fact defaults…) that do not fit ``integer_bits``."""
     out = []
     for path, value in _walk(loaded.data, ()):
-        if isinstance(value, int) and not isinstance(value, bool) and not _fits(value):
-            out.append(
-                loaded.problem(
-                    path,
-                    f"the number {value} does not fit in {current().integer_bits} bits, "
-                    "as the engine stores numbers",
-                )
-            )
+        if isinstance(value, int | float) and not isinstance(value, bool) and not _fits(value):
+            out.append(loaded.problem(path, _too_big(value)))
     return out
 
 
@@ -173,9 +170,10 @@ def engine_field_problems(ruleset: Ruleset, loaded: Loaded) -> list[Problem]:
     problems = []
     limit = current().engine_fields
     if len(names) > limit:
+        first_over = list(names.values())[limit]  # where the rules, in file order, pass it
         problems.append(
             loaded.problem(
-                (),
+                first_over,
                 f"the rules read {len(names)} engine fields, beyond {_limit('engine_fields')}",
                 "read fewer facts, or split the ruleset into two programmes",
             )

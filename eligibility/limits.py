@@ -72,8 +72,8 @@ class Limits:
     (definitions that use each other twice over double at every step; the largest shipped
     criterion has about 200)."""
     integer_bits: int = 64
-    """Integer literals in a ruleset must fit a signed integer of this many bits (what
-    durable-rules stores)."""
+    """Numbers in a ruleset must fit a signed integer of this many bits once in millionths,
+    as durable-rules receives them: at most ±9,223,372,036,854 with 64 bits."""
     engine_fields: int = 250
     """Most fields the compiled rules of one ruleset may read (durable-rules allows about
     250 top-level properties per fact)."""

@@ -91,7 +91,9 @@ def test_more_engine_fields_than_durable_rules_allows_are_found_at_load(tmp_path
     ]
     (root / "zz" / "caution.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     [message] = _refusal(root)
-    assert message.startswith("<root>/zz/caution.yaml:1:1: error: the rules read 2")
+    # Located at the criterion whose facts pass the limit (the 13th of 20 facts each).
+    assert message.startswith("<root>/zz/caution.yaml:")
+    assert ": error: measures[0].requires[14].condition: the rules read 2" in message
     assert (
         "engine fields, beyond the engine fields limit (250, ELIGIBILITY_LIMIT_ENGINE_FIELDS)"
         in message
