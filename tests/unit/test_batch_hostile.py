@@ -65,10 +65,12 @@ def test_every_hostile_line_becomes_an_error_record_and_the_batch_goes_on(
 def test_a_full_disk_says_so_and_resume_carries_on_to_the_same_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The input mixes hostile lines in, so resuming also goes past them (a line nested 5,000
+    deep used to stop every resumed run at the same place)."""
     source = tmp_path / "cases.jsonl"
-    source.write_bytes(b"\n".join([GOOD] * 40) + b"\n")
+    source.write_bytes(b"\n".join([GOOD] * 20 + list(HOSTILE.values()) + [GOOD] * 20) + b"\n")
     whole = tmp_path / "whole.jsonl"
-    assert 0 == CliRunner().invoke(app, ["batch", str(source), "-o", str(whole), "-q"]).exit_code
+    assert 1 == CliRunner().invoke(app, ["batch", str(source), "-o", str(whole), "-q"]).exit_code
 
     class Full:
         """A file on a disk that fills up after ``room`` bytes."""
@@ -89,9 +91,7 @@ def test_a_full_disk_says_so_and_resume_carries_on_to_the_same_output(
 
     def filling(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         file = real_open(path, mode, *args, **kwargs)
-        return (
-            Full(file, 3 * len(whole.read_bytes()) // 4) if str(path).endswith(".partial") else file
-        )
+        return Full(file, len(whole.read_bytes()) // 4) if str(path).endswith(".partial") else file
 
     out = tmp_path / "out.jsonl"
     monkeypatch.setattr(output, "open", filling, raising=False)
@@ -114,7 +114,7 @@ def test_a_full_disk_says_so_and_resume_carries_on_to_the_same_output(
     assert "cannot write the output: no space left on the device" in full.stderr
     assert "run the same command again with --resume" in full.stderr
     resumed = CliRunner().invoke(app, ["batch", str(source), "-o", str(out), "-q", "--resume"])
-    assert (0, whole.read_bytes()) == (resumed.exit_code, out.read_bytes()), resumed.output
+    assert (1, whole.read_bytes()) == (resumed.exit_code, out.read_bytes()), resumed.output
 
 
 def _children(pid: int) -> set[int]:
