@@ -239,10 +239,10 @@ def parse_case_json(text: str | bytes, source: str = "<case>") -> Case:
     The text is decoded under the limits of :mod:`eligibility.limits` by :mod:`eligibility._case_json`
     (size, nesting, integer length, repeated keys, text that is not Unicode), so no input, however
     malformed or large, gets further than a :class:`CaseError`."""
-    from eligibility import _case_json
+    from eligibility import _case_checks, _case_json
 
     data = _case_json.decode(text, source)
-    _case_json.check_counts(data, source)
+    _case_checks.check_counts(data, source)
     try:
         # A valid case is validated in one pass (what the slow path below accepts, this
         # accepts, to the value); only a wrong one goes the long way round, which reports
@@ -250,7 +250,7 @@ def parse_case_json(text: str | bytes, source: str = "<case>") -> Case:
         case = Case.model_validate_json(text)
     except ValidationError:
         return parse_case(data, source)
-    _case_json.check_case(case, source)
+    _case_checks.check_case(case, source)
     return case
 
 
@@ -262,25 +262,25 @@ def _jsonable(value: Any) -> Any:
 
 def parse_case(data: Any, source: str = "<case>") -> Case:
     """Validate a decoded case document (a mapping) with JSON semantics."""
-    from eligibility import _case_json
+    from eligibility import _case_checks
 
     if not isinstance(data, dict):
         raise CaseError([Problem("a case must be a JSON object", file=source)])
-    _case_json.check_counts(data, source)
+    _case_checks.check_counts(data, source)
     try:
         # Round-trip through JSON so dicts from YAML and from JSON are validated identically
         # (strict mode then accepts ISO date strings and nothing else).
         text = json.dumps(data, default=_jsonable)
         case = Case.model_validate_json(text)
-        _case_json.check_case(case, source)
+        _case_checks.check_case(case, source)
         return case
     except RecursionError:
-        _case_json.check(data, source)  # names the limit and where it is broken
+        _case_checks.check(data, source)  # names the limit and where it is broken
         raise CaseError([Problem("the case nests too deep to read", file=source)]) from None
     except ValidationError as exc:
         # Limits, empty keys and text that is not Unicode first: the model's messages for
         # those point into the re-serialised text, not at the field.
-        _case_json.check(data, source)
+        _case_checks.check(data, source)
         problems = [
             Problem(
                 p.message,
