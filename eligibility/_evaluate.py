@@ -46,6 +46,7 @@ from eligibility.errors import (
     RulesetError,
     UnknownJurisdictionError,
 )
+from eligibility.limits import check_time
 from eligibility.records.notices import REFUSED_IN_STRICT_MODE, Notice
 
 EvaluatorName = Literal["durable-rules", "reference"]
@@ -302,6 +303,7 @@ class Registry:
         collector = _Collector()
         notices = _Notices()
         for rid in sorted(groups):
+            check_time()  # the caller's time budget (eligibility.limits.time_budget), if any
             versions = tuple(groups[rid])
             selected = self._select(versions, case)
             applied.append(_applied(selected))
@@ -522,6 +524,7 @@ class Registry:
         # records read so far (criteria reading the same facts, across measures, share one list).
         snapshots: dict[dt.date, tuple[tuple[Any, ...], Evaluator, _Reads]] = {}
         for measure in ruleset.measures:
+            check_time()
             basis = measure.governing_date or selected.basis
             day = case.offense_date if basis == "offense_date" else case.decision_date
             governing = _trusted(

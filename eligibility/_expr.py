@@ -25,13 +25,15 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from eligibility.errors import ConditionSyntaxError
+from eligibility.limits import Limits, current
 
-MAX_LENGTH = 4000
-"""Longest condition text accepted, in characters."""
-MAX_DEPTH = 40
-"""Deepest nesting of the syntax tree accepted."""
-MAX_NODES = 400
-"""Most syntax-tree nodes accepted in one condition."""
+MAX_LENGTH = Limits.condition_chars
+"""Longest condition text accepted by default, in characters (``condition_chars`` in
+:mod:`eligibility.limits`, which :func:`parse` reads)."""
+MAX_DEPTH = Limits.condition_nesting
+"""Deepest nesting of the syntax tree accepted by default (``condition_nesting``)."""
+MAX_NODES = Limits.condition_nodes
+"""Most syntax-tree nodes accepted in one condition by default (``condition_nodes``)."""
 
 _GRAMMAR = r"""
 ?start: expr
@@ -330,9 +332,15 @@ def _measure(node: Node, depth: int = 1) -> tuple[int, int]:
 
 def parse(text: str) -> Node:
     """Parse a condition; raise :class:`ConditionSyntaxError` with line and column on failure."""
-    if len(text) > MAX_LENGTH:
+    bounds = current()
+    max_length, max_depth, max_nodes = (
+        bounds.condition_chars,
+        bounds.condition_nesting,
+        bounds.condition_nodes,
+    )
+    if len(text) > max_length:
         raise ConditionSyntaxError(
-            f"the condition is {len(text)} characters long; at most {MAX_LENGTH} are allowed",
+            f"the condition is {len(text)} characters long; at most {max_length} are allowed",
             1,
             1,
             "split it into named definitions",
@@ -349,14 +357,22 @@ def parse(text: str) -> Node:
         raise ConditionSyntaxError(
             message, line if line > 0 else 1, column if column > 0 else 1, hint
         ) from None
-    node = _Build().transform(tree) if isinstance(tree, Tree) else tree
-    if isinstance(node, Token):  # a bare NAME cannot reach here, but keep mypy and us honest
-        raise ConditionSyntaxError("cannot parse the condition", 1, 1)
-    count, depth = _measure(node)
-    if count > MAX_NODES or depth > MAX_DEPTH:
+    try:
+        node = _Build().transform(tree) if isinstance(tree, Tree) else tree
+        if isinstance(node, Token):  # a bare NAME cannot reach here, but keep mypy and us honest
+            raise ConditionSyntaxError("cannot parse the condition", 1, 1)
+        count, depth = _measure(node)
+    except RecursionError:  # e.g. a thousand chained `not`: far past max_depth
+        raise ConditionSyntaxError(
+            f"the condition nests deeper than {max_depth} levels",
+            1,
+            1,
+            "split it into named definitions",
+        ) from None
+    if count > max_nodes or depth > max_depth:
         raise ConditionSyntaxError(
             f"the condition is too large ({count} nodes, depth {depth}; limits "
-            f"{MAX_NODES} and {MAX_DEPTH})",
+            f"{max_nodes} and {max_depth})",
             1,
             1,
             "split it into named definitions",

@@ -43,6 +43,7 @@ CHECKS = {
         Check("L008", "ruleset", "error", "another rule of the ruleset format is broken"),
         Check("L009", "versions", "error", "versions of one ruleset overlap or disagree"),
         Check("L010", "invariant", "error", "a declared invariant is malformed"),
+        Check("L011", "engine-limits", "error", "the rules are beyond what the engine can run"),
         Check("L101", "never-met", "error", "a measure can never be met"),
         Check("L102", "never-fails", "warning", "a measure can never fail"),
         Check("L103", "always-holds", "warning", "a scope or requirement always holds"),
@@ -110,11 +111,15 @@ def finding(code: str, problem: Problem, level: Level | None = None) -> Finding:
 
 _SYNTAX = re.compile(
     r"^(unexpected |the condition ends too early|the condition is (too large|\d+ characters)"
-    r"|cannot parse the condition)"
+    r"|cannot parse the condition|the condition nests deeper)"
 )
 _UNKNOWN = re.compile(r"unknown (name|function|source)|names unknown source|has no field")
 _DATES = re.compile(r"dated values of .* overlap|has no value from")
 _DUPLICATE = re.compile(r"^duplicate |is already the name of")
+_ENGINE = re.compile(
+    r"too large for the engine|engine cannot tell|engine fields, beyond|written out with its "
+    r"definitions"
+)
 _TYPE = re.compile(
     r"cannot (compare|compute|look for)|needs a|must be true or false|does not fit|"
     r"`in` cannot|only follow a list item|list must hold|list literal|can only range|"
@@ -134,6 +139,7 @@ def loader_code(problem: Problem, stage: str) -> str:
         return "L010"
     message = problem.message
     for pattern, code in (
+        (_ENGINE, "L011"),
         (_SYNTAX, "L003"),
         (_UNKNOWN, "L004"),
         (_DATES, "L007"),

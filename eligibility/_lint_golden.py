@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eligibility._facts import Normaliser
+from eligibility._files import read_bounded
 from eligibility._lint_checks import Finding, finding
 from eligibility._model import Ruleset
 from eligibility._types import suggest
@@ -63,8 +64,12 @@ def lint_golden(path: Path, index: RulesetIndex) -> list[Finding]:
     except RulesetError as exc:
         return [finding("L301", p) for p in exc.problems]
     try:
-        loaded = load_yaml(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, YamlError):  # pragma: no cover - load_golden just read it
+        loaded = load_yaml(read_bounded(path).decode("utf-8"), str(path))
+    except (
+        RulesetError,
+        UnicodeDecodeError,
+        YamlError,
+    ):  # pragma: no cover - load_golden just read it
         return []
     found: list[Finding] = []
 

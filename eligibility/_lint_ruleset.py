@@ -3,6 +3,7 @@ checks the loader does not make (logic of measures, unused declarations, dead da
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from eligibility import _expr as E
 from eligibility import ruleset_schema as S
+from eligibility._files import read_bounded
 from eligibility._lint_checks import Finding, Level, finding, loader_code
 from eligibility._lint_logic import GaveUp, Names, Reach, reach
 from eligibility._loader import load_ruleset_text
@@ -19,7 +21,7 @@ from eligibility._model import CriterionDef, MeasureDef, Ruleset
 from eligibility._reference import children, facts_read
 from eligibility._types import CASE_FIELDS, Scalar
 from eligibility._yaml import Loaded, YamlError, load_yaml
-from eligibility.errors import ConditionSyntaxError, Problem, RulesetError
+from eligibility.errors import ConditionSyntaxError, RulesetError
 from eligibility.records.vocabulary import load_vocabulary
 
 YamlPath = tuple[str | int, ...]
@@ -28,10 +30,10 @@ YamlPath = tuple[str | int, ...]
 def lint_ruleset(path: Path, shown: str) -> tuple[Ruleset | None, list[Finding]]:
     """Lint the ruleset file at ``path`` (named ``shown`` in messages); the ruleset if it loads."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problem = Problem(f"cannot read the file: {exc.strerror}", file=shown)
-        return None, [finding("L001", problem)]
+        raw = read_bounded(path)
+    except RulesetError as exc:
+        problems = [dataclasses.replace(p, file=shown) for p in exc.problems]
+        return None, [finding("L001", p) for p in problems]
     try:
         ruleset = load_ruleset_text(raw, shown, load_vocabulary(path.parent))
     except RulesetError as exc:

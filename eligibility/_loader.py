@@ -18,7 +18,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from eligibility import _expr as E
+from eligibility import _ruleset_bounds as bounds
 from eligibility import ruleset_schema as S
+from eligibility._files import read_bounded
 from eligibility._invariants import build_invariants
 from eligibility._model import (
     Cite,
@@ -59,13 +61,7 @@ YamlPath = tuple[str | int, ...]
 def load_ruleset(path: str | Path) -> Ruleset:
     """Load and check one ruleset file; raise :class:`RulesetError` listing every problem."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RulesetError(
-            [Problem(f"cannot read the file: {exc.strerror}", file=str(path))]
-        ) from None
-    return load_ruleset_text(raw, str(path), load_vocabulary(path.parent))
+    return load_ruleset_text(read_bounded(path), str(path), load_vocabulary(path.parent))
 
 
 def load_ruleset_text(raw: bytes, file: str, vocabulary: Vocabulary | None = None) -> Ruleset:
@@ -94,6 +90,9 @@ def load_ruleset_text(raw: bytes, file: str, vocabulary: Vocabulary | None = Non
         raise RulesetError(problems) from None
     builder = _Builder(model, loaded, hashlib.sha256(raw).hexdigest(), vocabulary)
     ruleset = builder.build()
+    if not builder.problems:  # what the engine could not run, found now rather than per case
+        builder.problems += bounds.yaml_integer_problems(loaded)
+        builder.problems += bounds.engine_field_problems(ruleset, loaded)
     if builder.problems:
         raise RulesetError(sorted(builder.problems, key=lambda p: (p.line or 0, p.column or 0)))
     return ruleset
@@ -352,6 +351,21 @@ class _Builder:
                     "definitions refer to each other in a loop: " + " → ".join(cyc.chain),
                 )
                 return
+        keys = {key.partition("(")[0]: key for key in self.m.definitions}
+        refused: set[str] = set()
+        for name in parsed:
+            why = bounds.too_large(done[name])
+            if why is not None:  # refused before anything walks it written out
+                refused.add(name)
+                done[name] = E.Lit(True)
+        for name in sorted(refused, key=list(parsed).index):
+            # Name the definitions that grow too large themselves, not those that use them.
+            if not refused & bounds.names_in(parsed[name][1]):
+                self.error(
+                    ("definitions", keys[name]),
+                    bounds.too_large_message(),
+                    "use the definitions fewer times",
+                )
         self.expand = self._expander(parsed, resolve, ())
         for name, (param, _node) in parsed.items():
             if param is not None:
@@ -514,6 +528,10 @@ class _Builder:
         else:
             try:
                 node = _substitute(node, self.expand)
+                why = bounds.too_large(node)
+                if why is not None:
+                    node = E.Lit(True)
+                    raise TypeCheckError(TypeProblem(why, 1, 1, "use the definitions fewer times"))
                 self.checker.check_condition(node)
             except TypeCheckError as exc:
                 self._type_problem(exc, (*path, "condition"))
@@ -533,10 +551,13 @@ class _Builder:
 
     def _parse(self, text: str, path: YamlPath) -> E.Node | None:
         try:
-            return E.parse(text)
+            node = E.parse(text)
         except ConditionSyntaxError as exc:
             self._condition_problem(path, exc.message, exc.line, exc.column, exc.hint)
             return None
+        for p in bounds.literal_problems(node):
+            self._condition_problem(path, p.message, p.line or 1, p.column or 1, p.hint)
+        return node
 
     def _type_problem(self, exc: TypeCheckError, path: YamlPath) -> None:
         p = exc.problem

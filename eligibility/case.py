@@ -308,23 +308,24 @@ def problems_from_validation(exc: ValidationError, prefix: str = "") -> list[Pro
 
 
 def parse_case_json(text: str | bytes, source: str = "<case>") -> Case:
-    """Parse one case from JSON text; raise :class:`CaseError` naming every wrong field."""
+    """Parse one case from JSON text; raise :class:`CaseError` naming every wrong field.
+
+    The text is decoded under the limits of :mod:`eligibility.limits` by :mod:`eligibility._case_json`
+    (size, nesting, integer length, repeated keys, text that is not Unicode), so no input, however
+    malformed or large, gets further than a :class:`CaseError`."""
+    from eligibility import _case_checks, _case_json
+
+    data = _case_json.decode(text, source)
+    _case_checks.check_counts(data, source)
     try:
-        # A valid case is parsed and validated in one pass (what the slow path below accepts,
-        # this accepts, to the value); only a wrong one goes the long way round, which reports
-        # malformed JSON with its line and column and wrong fields with their hints.
-        return Case.model_validate_json(text)
+        # A valid case is validated in one pass (what the slow path below accepts, this
+        # accepts, to the value); only a wrong one goes the long way round, which reports
+        # wrong fields with their hints.
+        case = Case.model_validate_json(text)
     except ValidationError:
-        pass
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CaseError(
-            [Problem(f"malformed JSON: {exc.msg}", file=source, line=exc.lineno, column=exc.colno)]
-        ) from None
-    except UnicodeDecodeError:
-        raise CaseError([Problem("the file is not UTF-8 text", file=source)]) from None
-    return parse_case(data, source)
+        return parse_case(data, source)
+    _case_checks.check_case(case, source)
+    return case
 
 
 def _jsonable(value: Any) -> Any:
@@ -335,21 +336,32 @@ def _jsonable(value: Any) -> Any:
 
 def parse_case(data: Any, source: str = "<case>") -> Case:
     """Validate a decoded case document (a mapping) with JSON semantics."""
+    from eligibility import _case_checks
+
     if not isinstance(data, dict):
         raise CaseError([Problem("a case must be a JSON object", file=source)])
+    _case_checks.check_counts(data, source)
     try:
         # Round-trip through JSON so dicts from YAML and from JSON are validated identically
         # (strict mode then accepts ISO date strings and nothing else).
         text = json.dumps(data, default=_jsonable)
-        return Case.model_validate_json(text)
+        case = Case.model_validate_json(text)
+        _case_checks.check_case(case, source)
+        return case
+    except RecursionError:
+        _case_checks.check(data, source)  # names the limit and where it is broken
+        raise CaseError([Problem("the case nests too deep to read", file=source)]) from None
     except ValidationError as exc:
+        # Limits, empty keys and text that is not Unicode first: the model's messages for
+        # those point into the re-serialised text, not at the field.
+        _case_checks.check(data, source)
         problems = [
             Problem(
                 p.message,
                 file=source,
                 location=p.location,
                 hint=suggest_field(Case, path_of(p.location or ""))
-                if p.message == "unknown field"
+                if p.message == "unknown field" and p.location
                 else None,
             )
             for p in problems_from_validation(exc)

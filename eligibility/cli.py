@@ -9,7 +9,8 @@ Exit codes:
       reference pages are stale)
 2     the command line is wrong (unknown option, missing argument)
 3     a ruleset is invalid (every problem is listed)
-4     the engine failed; the case was not decided (a bug: please report it)
+4     the engine failed; the case was not decided (a bug: please report it), or the
+      evaluation ran past its time budget (``ELIGIBILITY_LIMIT_EVALUATION_SECONDS``)
 ====  ==================================================================================
 
 ``eligibility lint`` has its own meaning of 1: it found at least one error in the rulesets or
@@ -37,6 +38,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from eligibility import limits
 from eligibility._evaluate import Registry, default_rulesets_dir
 from eligibility._render import render_text
 from eligibility.case import Case, parse_case_json
@@ -132,8 +134,13 @@ def _registry(rulesets: Path | None, evaluator: Evaluator = Evaluator.durable) -
 
 def _read_case(path: str, registry: Registry | None = None) -> Case:
     source = "<stdin>" if path == "-" else path
+    limit = limits.current().case_bytes
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        if path == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as stream:  # read no more than the limit (think /dev/zero)
+                raw = stream.read(limit + 1)
     except OSError as exc:
         _fail(
             EXIT_CASE,
@@ -199,13 +206,14 @@ def check(
     parsed = _read_case(case, registry)
     source = "<stdin>" if case == "-" else case
     try:
-        day = whatif.parse_day(as_of) if as_of is not None else None
-        parts = whatif.parts_from(what_if or [])
-        decision = (
-            whatif.decide(registry, parsed, day, parts, strict=strict)
-            if day is not None or parts
-            else registry.evaluate(parsed, strict=strict)
-        )
+        with limits.time_budget():
+            day = whatif.parse_day(as_of) if as_of is not None else None
+            parts = whatif.parts_from(what_if or [])
+            decision = (
+                whatif.decide(registry, parsed, day, parts, strict=strict)
+                if day is not None or parts
+                else registry.evaluate(parsed, strict=strict)
+            )
     except CaseError as exc:
         located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
         _fail(EXIT_CASE, located, "the case cannot be evaluated")
@@ -517,7 +525,13 @@ def serve(
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="Allow this origin by CORS (repeatable; default none).")
     ] = None,
-    reload_endpoint: Annotated[bool, typer.Option(help="Serve POST /v1/admin/reload.")] = True,
+    reload_endpoint: Annotated[
+        bool,
+        typer.Option(
+            help="Serve POST /v1/admin/reload, for loopback callers or with the token in "
+            "$ELIGIBILITY_RELOAD_TOKEN (default off; SIGHUP reloads either way)."
+        ),
+    ] = False,
     access_log: Annotated[bool, typer.Option(help="Log each request line (never bodies).")] = True,
 ) -> None:
     """Run the HTTP service (needs the `service` extra). See docs/service.md."""
@@ -534,6 +548,13 @@ def serve(
         raise typer.Exit(EXIT_USAGE) from None
     if max_batch > max_pending:
         _fail(EXIT_USAGE, [Problem("--max-batch cannot exceed --max-pending")], "bad options")
+    token = os.environ.get("ELIGIBILITY_RELOAD_TOKEN") or None
+    if token is not None and len(token) < 16:
+        _fail(
+            EXIT_USAGE,
+            [Problem("$ELIGIBILITY_RELOAD_TOKEN must be at least 16 characters")],
+            "bad options",
+        )
     problem = check_address(host, port)
     if problem:
         _fail(EXIT_USAGE, [Problem(problem)], "the address is not usable")
@@ -544,6 +565,7 @@ def serve(
         max_pending=max_pending,
         cors_origins=tuple(cors_origin or ()),
         reload_endpoint=reload_endpoint,
+        reload_token=token,
     )
     try:
         run(settings, host=host, port=port, workers=workers, access_log=access_log)
@@ -621,6 +643,11 @@ _what_if_commands()
 
 def main() -> None:
     """Console entry point: run the app and turn unexpected failures into exit code 4."""
+    try:
+        limits.current()
+    except ValueError as exc:  # a limit set in the environment that is not a number
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     try:
         app()
     except EligibilityError as exc:  # pragma: no cover - every command catches its own

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from eligibility._files import read_bounded
 from eligibility._yaml import YamlError, load_yaml
 from eligibility.case import Case, parse_case, path_of, problems_from_validation
 from eligibility.decision import Decision, MeasureResult
@@ -79,11 +80,11 @@ def load_golden(path: Path) -> list[Golden]:
     """Load a golden file; raise :class:`RulesetError` naming every problem."""
     file = str(path)
     try:
-        loaded = load_yaml(path.read_text(encoding="utf-8"), file)
+        loaded = load_yaml(read_bounded(path).decode("utf-8"), file)
     except YamlError as exc:
         raise RulesetError([exc.problem]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesetError([Problem(f"cannot read the file: {exc}", file=file)]) from None
+    except UnicodeDecodeError:
+        raise RulesetError([Problem("the file is not UTF-8 text", file=file)]) from None
     try:
         parsed = GoldenFile.model_validate(loaded.data)
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eligibility._evaluate import Registry, default_rulesets_dir
+from eligibility._files import read_bounded
 from eligibility._lint_checks import Finding, finding
 from eligibility._lint_golden import RulesetIndex, lint_golden
 from eligibility._lint_ruleset import lint_ruleset
@@ -187,8 +188,8 @@ def _is_golden(path: Path) -> bool:
     if path.parent.name == "cases":
         return True
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_bounded(path).decode("utf-8")
+    except (RulesetError, UnicodeDecodeError):
         return False
     return bool(_GOLDEN_KEYS.search(text)) and not _RULESET_KEYS.search(text)
 

@@ -36,7 +36,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         command = [sys.executable, "-m", "eligibility", "serve", "--port", str(self.port)]
-        command += ["--workers", str(workers), "--rulesets", str(root)]
+        command += ["--workers", str(workers), "--rulesets", str(root), "--reload-endpoint"]
         with log.open("wb") as out:
             self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
 
@@ -133,3 +133,19 @@ def test_a_reload_in_one_worker_reaches_every_worker(server: Server, rulesets: P
     assert 2 == log.count("SIGHUP: rulesets")  # each worker handled the parent's SIGHUP
     assert SECRET not in log
     assert os.environ.get("ELIGIBILITY_SERVICE_SETTINGS") is None  # the test's own env is untouched
+
+
+@pytest.mark.parametrize("server", [1], indirect=True)
+def test_sigterm_stops_within_seconds_while_a_client_holds_a_request_open(server: Server) -> None:
+    """A client that sends half a body kept the process alive for the 30 s graceful shutdown;
+    now requests in progress get a few seconds (``shutdown_seconds``), then the process ends."""
+    server.wait_ready()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as slow:
+        slow.sendall(
+            b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 1000\r\n\r\n{"case_id": '
+        )
+        time.sleep(0.5)
+        started = time.monotonic()
+        assert 0 == server.stop()
+        assert time.monotonic() - started < 15

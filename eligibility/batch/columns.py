@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from eligibility.case import Case
 from eligibility.errors import CaseError, Problem
+from eligibility.limits import current, env_name
 
 Kind = Literal["str", "bool", "int", "float", "date", "fact", "count"]
 _TRUE = {"true", "yes", "1", "t", "y"}
@@ -142,7 +143,7 @@ def coerce(cell: str, col: Column) -> Any:
         raise CaseError([Problem("expected true or false", location=col.name)])
     if col.kind in ("int", "count"):
         if _INT.fullmatch(low) and not (col.kind == "count" and low.startswith("-")):
-            return int(low)
+            return _whole(low, col.name)
         what = "the number of items" if col.kind == "count" else "a whole number"
         raise CaseError([Problem(f"expected {what}", location=col.name)])
     if col.kind == "float":
@@ -155,7 +156,25 @@ def coerce(cell: str, col: Column) -> Any:
     if low in ("true", "false"):
         return low == "true"
     if _INT.fullmatch(low):
-        return int(low)
+        return _whole(low, col.name)
     if FLOAT.fullmatch(low) and math.isfinite(float(low)):
         return float(low)
     return cell
+
+
+def _whole(text: str, location: str) -> int:
+    """A whole number within the ``integer_digits`` limit (Python refuses to read one of
+    4,301 digits and more, and a long one costs time to read)."""
+    digits = len(text.lstrip("+-"))
+    limit = current().integer_digits
+    if digits > limit:
+        raise CaseError(
+            [
+                Problem(
+                    f"a number of {digits:,} digits, beyond the integer digits limit "
+                    f"({limit}, {env_name('integer_digits')})",
+                    location=location,
+                )
+            ]
+        )
+    return int(text)

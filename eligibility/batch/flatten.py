@@ -28,14 +28,37 @@ from typing import Any, Literal
 from eligibility.batch.columns import FLOAT, Column, coerce, column
 from eligibility.case import Case, parse_case
 from eligibility.errors import CaseError, Problem
+from eligibility.limits import current, env_name
 
 _COUNT = "#count"
+
+
+def _bounded(size: int, name: str) -> None:
+    """Refuse a list longer than its limit before building it (a count cell of 999999999
+    would otherwise build as many items)."""
+    bounds = current()
+    field = {"priors": "priors", "charges": "charges", "custody": "custody_periods"}.get(
+        name.rsplit(".", 1)[-1]
+    )
+    limit = getattr(bounds, field) if field else max(bounds.priors, bounds.charges)
+    if size > limit:
+        shown = field or "priors"
+        raise CaseError(
+            [
+                Problem(
+                    f"{size:,} items, beyond the {shown.replace('_', ' ')} limit "
+                    f"({limit:,}, {env_name(shown)})",
+                    location=name,
+                )
+            ]
+        )
 
 
 def _listify(node: dict[Any, Any], name: str) -> list[Any]:
     count = node.pop(_COUNT, None)
     indexes = sorted(k for k in node if isinstance(k, int))
     size = count if count is not None else (indexes[-1] + 1 if indexes else 0)
+    _bounded(size, name)
     if indexes and indexes[-1] >= size:
         raise CaseError(
             [

@@ -26,10 +26,21 @@ from eligibility.errors import (
     RulesetError,
     UnknownJurisdictionError,
 )
+from eligibility.limits import current, time_budget
 
 InputFormat = Literal["jsonl", "csv"]
 ErrorKind = Literal["case", "jurisdiction", "ruleset", "engine", "internal"]
-Payload = bytes | list[str]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A CSV record the reader could not read (a cell over the size limit); it becomes an
+    error record like any other, and reading goes on at the next line."""
+
+    message: str
+
+
+Payload = bytes | list[str] | Unreadable
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,8 @@ class Reader:
             self._text = io.TextIOWrapper(
                 stream, encoding="utf-8-sig", errors="surrogateescape", newline=""
             )
+            # A cell may be as long as a whole case (the csv module's default is 128 KB).
+            csv.field_size_limit(current().case_bytes)
             reader = csv.reader(self._text)
             try:
                 header = next(reader, None)
@@ -85,15 +98,44 @@ class Reader:
     def records(self) -> Iterator[tuple[int, Payload]]:
         """``(line, payload)`` for every record, in order; ``offset`` follows the input."""
         if self.layout is None:
-            for line, raw in enumerate(self._stream, start=1):
-                self.offset += len(raw)
-                yield line, raw.rstrip(b"\r\n")
+            yield from self._lines()
             return
-        for row in self._reader:
+        while True:
             start = self._line + 1
+            try:
+                row: list[str] | Unreadable = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                row = Unreadable(f"the row cannot be read as CSV: {exc}")
             self._line = self._reader.line_num
             self.offset = self._stream.tell() if self._stream.seekable() else self.offset
             yield start, row
+
+    def _lines(self) -> Iterator[tuple[int, Payload]]:
+        """JSON Lines records; a line longer than the ``case_bytes`` limit is skipped in
+        pieces (never held whole in memory) and becomes an error record."""
+        limit = current().case_bytes
+        line = 0
+        while True:
+            raw = self._stream.readline(limit + 2)  # room for the limit and "\r\n"
+            if not raw:
+                return
+            line += 1
+            self.offset += len(raw)
+            if len(raw) <= limit + 2 and (raw.endswith(b"\n") or len(raw) <= limit):
+                yield line, raw.rstrip(b"\r\n")
+                continue
+            while raw and not raw.endswith(b"\n"):  # the rest of the long line
+                raw = self._stream.readline(1024 * 1024)
+                self.offset += len(raw)
+            yield (
+                line,
+                Unreadable(
+                    f"the line is larger than the case bytes limit ({limit:,} bytes, "
+                    "ELIGIBILITY_LIMIT_CASE_BYTES)"
+                ),
+            )
 
     def chunks(self, size: int, skip: int = 0) -> Iterator[Chunk]:
         """Records grouped ``size`` at a time, after skipping the first ``skip`` records."""
@@ -143,15 +185,17 @@ def error_record(
 def _case_id(layout: CsvLayout | None, payload: Payload | Any) -> str | None:
     """The case id of a record that failed, when one can be read, to help find the case."""
     try:
+        if isinstance(payload, Unreadable):
+            raise CaseError([Problem(payload.message)])
         if layout is not None and isinstance(payload, list):
             names = [c.name for c in layout.columns]
             value: Any = payload[names.index("case_id")] if "case_id" in names else None
         else:
             data = json.loads(payload) if isinstance(payload, bytes | str) else payload
             value = data.get("case_id") if isinstance(data, dict) else None
-    except (ValueError, IndexError):
+    except Exception:
         return None
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value or len(value) > 200:
         return None
     try:
         value.encode("utf-8")
@@ -171,6 +215,8 @@ def screen(
     """
     kind: ErrorKind
     try:
+        if isinstance(payload, Unreadable):
+            raise CaseError([Problem(payload.message)])
         if layout is not None and isinstance(payload, list):
             if not payload or payload == [""]:
                 raise CaseError([Problem("empty row: expected a case")])
@@ -185,7 +231,8 @@ def screen(
             case = parse_case_json(payload)
         else:
             raise CaseError([Problem("a case must be a JSON object")])
-        return registry.evaluate(case), None
+        with time_budget():
+            return registry.evaluate(case), None
     except UnknownJurisdictionError as exc:
         kind, problems = "jurisdiction", exc.problems
     except CaseError as exc:

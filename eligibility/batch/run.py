@@ -11,12 +11,16 @@ Exit codes (the output is complete for 0, 1, 3 and 4 alike — every record has 
       some records
 4     the engine failed on some records (a bug: please report it), or a worker process
       died; the run can be continued with ``--resume`` once fixed
+5     the output cannot be written (no space left on the device, a write error); what is
+      written is kept and ``--resume`` carries on once space is freed
 130   interrupted (Ctrl-C); continue with ``--resume``
 ====  ==================================================================================
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -34,6 +38,8 @@ from eligibility.batch.summary import render
 from eligibility.batch.workers import WorkerDied, screen_ordered
 from eligibility.errors import CaseError, RulesetError
 
+EXIT_OUTPUT = 5
+"""The output cannot be written (no space left, a write error); ``--resume`` carries on."""
 _SEVERITY = {"case": 1, "jurisdiction": 1, "ruleset": 3, "engine": 4, "internal": 4}
 
 
@@ -80,6 +86,27 @@ def load_registry(root: Path, evaluator: EvaluatorName) -> Registry:
             del _loaded[next(iter(_loaded))]
         _loaded[key] = Registry.load(root, evaluator=evaluator)
     return _loaded[key]
+
+
+def _cannot_write(options: BatchOptions, sink: Sink, exc: OSError) -> int:
+    """The output could not be written (a full disk, say): keep what is durable, say so and
+    how to carry on. Exit 5."""
+    with contextlib.suppress(OSError):  # the checkpoint needs space too; an older one holds
+        sink.close()
+    reason = (
+        "no space left on the device"
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+        else exc.strerror or type(exc).__name__
+    )
+    _say(f"error: {options.output}: cannot write the output: {reason}")
+    if sink.path is None:
+        _say(f"{sink.records:,} record(s) were written; free space and run the batch again")
+    else:
+        _say(
+            f"{sink.records:,} record(s) are written to {sink.partial}; free some space, then "
+            "run the same command again with --resume to carry on from there"
+        )
+    return EXIT_OUTPUT
 
 
 def _say(text: str) -> None:
@@ -203,6 +230,8 @@ def _screen_all(
         sink.close()
         _say(f"error: {exc}; {sink.records:,} record(s) are written")
         return 4
+    except OSError as exc:
+        return _cannot_write(options, sink, exc)
     finally:
         results.close()
     summary = {"input": source, "output": options.output, **sink.tally.to_json()}

@@ -8,8 +8,13 @@ the input size, and results are yielded in input order.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,6 +28,7 @@ ChunkResult = tuple[bytes, int, Tally]
 """The output lines of a chunk, how many records they are, and their counts."""
 
 _registry: Registry | None = None
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def screen_chunk(registry: Registry, chunk: Chunk) -> ChunkResult:
@@ -39,7 +45,30 @@ def screen_chunk(registry: Registry, chunk: Chunk) -> ChunkResult:
     return bytes(out), len(chunk.records), tally
 
 
-def _start_worker(root: str, evaluator: EvaluatorName) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when ``parent`` ends, however it ends (``kill -9`` included): a worker
+    outliving its batch would hold memory and CPU for nobody. On Linux the kernel sends
+    SIGKILL at once (``PR_SET_PDEATHSIG``); everywhere, a watcher thread notices within a
+    second that the process has been handed to another parent."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the watcher below still ends the worker
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="eligibility-parent-watch", daemon=True).start()
+
+
+def _start_worker(root: str, evaluator: EvaluatorName, parent: int) -> None:
+    _die_with(parent)
     # Ctrl-C reaches the whole process group; the parent alone decides how to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _registry
@@ -77,7 +106,7 @@ def screen_ordered(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(root), registry.evaluator),
+        initargs=(str(root), registry.evaluator, os.getpid()),
     )
     pending: deque[tuple[int, Future[ChunkResult]]] = deque()
     try:

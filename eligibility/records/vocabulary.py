@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from eligibility._files import read_bounded
 from eligibility._yaml import YamlError, load_yaml
 from eligibility.case import path_of, problems_from_validation, suggest_field
 from eligibility.errors import Problem, RulesetError
@@ -235,12 +236,11 @@ def load_vocabulary(jurisdiction_dir: Path) -> Vocabulary | None:
     cached = _cache.get(key)
     if cached is not None and cached[0] == stat.st_mtime:
         return cached[1]
+    # Bounded like a ruleset: a regular file inside the rulesets folder, never too large.
+    raw = read_bounded(path, jurisdiction_dir.parent)
     try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8")
         loaded = load_yaml(text, key)
-    except OSError as exc:
-        raise RulesetError([Problem(f"cannot read the file: {exc.strerror}", file=key)]) from None
     except UnicodeDecodeError:
         raise RulesetError([Problem("the file is not UTF-8 text", file=key)]) from None
     except YamlError as exc:

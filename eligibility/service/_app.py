@@ -16,12 +16,14 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eligibility.decision import Decision
 from eligibility.errors import RulesetError
 from eligibility.schemas import schema_for
 from eligibility.service import _catalogue as catalogue
-from eligibility.service._cases import batch_cases, decide_batch, decide_one, read_body
+from eligibility.service._admin import admit_reload
+from eligibility.service._cases import batch_cases, cost, decide_batch, decide_one, read_body
 from eligibility.service._errors import Refusal, install, problems_of, refusal_for
 from eligibility.service._models import (
     BatchResponse,
@@ -38,6 +40,8 @@ log = logging.getLogger("eligibility.service")
 
 API = "/v1"
 JSON = "application/json"
+NO_STORE = {"Cache-Control": "no-store"}
+"""A decision is about a person: no cache between the service and its caller may keep it."""
 
 
 _early_hup = threading.Event()
@@ -127,6 +131,7 @@ def create_app(settings: Settings | None = None, loaded: Loaded | None = None) -
     )
     app.state.runtime = runtime
     install(app, settings.retry_after)
+    app.add_middleware(NoSniff)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -137,6 +142,32 @@ def create_app(settings: Settings | None = None, loaded: Loaded | None = None) -
     _routes(app, runtime)
     app.openapi = lambda: openapi_for(app, settings)  # type: ignore[method-assign]  # FastAPI's documented override
     return app
+
+
+class NoSniff:
+    """ASGI middleware: every response says ``X-Content-Type-Options: nosniff``, so no browser
+    reads a JSON answer (which may quote a request) as HTML or script."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    h for h in message.get("headers", []) if h[0] != b"x-content-type-options"
+                ]
+                message = {
+                    **message,
+                    "headers": [*headers, (b"x-content-type-options", b"nosniff")],
+                }
+            await send(message)
+
+        await self.app(scope, receive, with_header)
 
 
 def _routes(app: FastAPI, runtime: Runtime) -> None:
@@ -155,7 +186,7 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
                 "model": Decision,
                 "description": "The Decision, as `eligibility check --format json` prints it.",
             },
-            **problem_responses(400, 413, 415, 422, 500, 503),
+            **problem_responses(400, 408, 413, 415, 422, 500, 503),
         },
         openapi_extra={
             "requestBody": {
@@ -165,16 +196,18 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
         },
     )
     async def evaluate(request: Request) -> Response:
-        raw = await read_body(request, settings.max_body_bytes)
+        raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         try:
             body = await runtime.run(
-                lambda registry: decide_one(raw, registry), long=len(raw) > INLINE_MAX_BYTES
+                lambda registry: decide_one(raw, registry),
+                cost(raw),
+                long=len(raw) > INLINE_MAX_BYTES,
             )
         except Overloaded:
             raise
         except Exception as exc:
             raise refusal_for(exc) from None
-        return Response(body, media_type=JSON)
+        return Response(body, media_type=JSON, headers=NO_STORE)
 
     @app.post(
         f"{API}/evaluate/batch",
@@ -185,7 +218,7 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
                 "model": BatchResponse,
                 "description": "One result per case, in order: a Decision or a problem.",
             },
-            **problem_responses(400, 413, 415, 422, 503),
+            **problem_responses(400, 408, 413, 415, 422, 503),
         },
         openapi_extra={
             "requestBody": {
@@ -195,12 +228,14 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
         },
     )
     async def evaluate_batch(request: Request) -> Response:
-        raw = await read_body(request, settings.max_body_bytes)
+        raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         cases = batch_cases(raw, settings.max_batch)
         body = await runtime.run(
-            lambda registry: decide_batch(cases, registry), max(1, len(cases)), long=True
+            lambda registry: decide_batch(cases, registry),
+            max(1, len(cases), cost(raw)),
+            long=True,
         )
-        return Response(body, media_type=JSON)
+        return Response(body, media_type=JSON, headers=NO_STORE)
 
     @app.get(f"{API}/rulesets", summary="List rulesets and their versions in force")
     async def rulesets() -> catalogue.RulesetList:
@@ -259,20 +294,23 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     @app.post(
         f"{API}/admin/reload",
         summary="Reload the rulesets from disk if they changed",
-        responses=problem_responses(403, 409),
+        responses=problem_responses(403, 409, 503),
     )
-    async def reload() -> ReloadResult:
-        if not settings.reload_endpoint:
-            raise Refusal(
-                "reload-disabled", "start the service without --no-reload-endpoint, or send SIGHUP"
-            )
+    async def reload(request: Request) -> ReloadResult:
+        admit_reload(request, settings)
         try:
             changed = await runtime.reload(propagate=True)
         except RulesetError as exc:
             raise Refusal(
                 "invalid-rulesets",
                 f"{len(exc.problems)} problem(s) in the rulesets",
-                problems_of(exc.problems),
+                problems_of(exc.problems, runtime.loaded.root),
+            ) from None
+        except TimeoutError:
+            raise Refusal(
+                "reload-timeout",
+                f"the rulesets did not load within {settings.reload_seconds:g} seconds; "
+                "the previous ones stay in use",
             ) from None
         loaded = runtime.loaded
         return ReloadResult(

@@ -1,28 +1,34 @@
-"""Reading cases from request bodies: media type, size limit, JSON, and the case model.
+"""Reading cases from request bodies: media type, size and time limits, JSON, the case model.
 
-A single case is decoded and validated exactly as ``eligibility check`` does it (a valid case in
-one pass; a wrong one through ``json.loads`` then :func:`parse_case`, for the messages), so the
-Decision bytes are the same as the CLI's.
+A single case is decoded and validated exactly as ``eligibility check`` does it
+(:func:`parse_case_json`, under the limits of :mod:`eligibility.limits`), so the Decision bytes
+and the refusals are the same as the CLI's.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
+import dataclasses
 from typing import Any
 
 from fastapi import Request
-from pydantic import ValidationError
 
+from eligibility import _case_json
 from eligibility._evaluate import Registry
-from eligibility.case import Case, parse_case
+from eligibility.case import parse_case, parse_case_json
+from eligibility.errors import CaseError
+from eligibility.limits import current, time_budget
 from eligibility.service._errors import Refusal, refusal_for
 from eligibility.service._problems import FieldError, document
 
 SOURCE = "<request>"
+UNIT_BYTES = 8 * 1024
+"""A body counts as one pending case per this many bytes (see :func:`cost`)."""
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused unless it is JSON of at most ``limit`` bytes."""
+async def read_body(request: Request, limit: int, seconds: float = 30.0) -> bytes:
+    """The request body, refused unless it is JSON of at most ``limit`` bytes, received
+    completely within ``seconds``."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json" and not media.endswith("+json"):
         raise Refusal(
@@ -33,32 +39,41 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared.isdigit() and int(declared) > limit:
         raise Refusal("content-too-large", f"the body may be at most {limit} bytes")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise Refusal("content-too-large", f"the body may be at most {limit} bytes")
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise Refusal("content-too-large", f"the body may be at most {limit} bytes")
+    except TimeoutError:
+        raise Refusal(
+            "request-timeout", f"the body was not received within {seconds:g} seconds"
+        ) from None
     return bytes(body)
 
 
 def decode(raw: bytes) -> Any:
-    """JSON-decode a body, refusing malformed JSON with its line and column."""
+    """JSON-decode a batch body (no repeated keys, bounded nesting and integers), refusing
+    malformed JSON with its line and column."""
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        error = FieldError(message=f"malformed JSON: {exc.msg}", line=exc.lineno, column=exc.colno)
-        raise Refusal("malformed-json", "the body is not valid JSON", [error]) from None
-    except UnicodeDecodeError:
-        error = FieldError(message="the body is not UTF-8 text")
-        raise Refusal("malformed-json", "the body is not valid JSON", [error]) from None
+        return _case_json.decode(raw, SOURCE, dataclasses.replace(current(), case_bytes=len(raw)))
+    except CaseError as exc:
+        raise refusal_for(exc) from None
 
 
 def decide_one(raw: bytes, registry: Registry) -> bytes:
     """Decode, validate and evaluate one case: the Decision's canonical JSON bytes."""
-    try:
-        case: Case = Case.model_validate_json(raw)  # a valid case, in one pass
-    except ValidationError:
-        case = parse_case(decode(raw), SOURCE)  # a wrong one, named field by field
-    return registry.evaluate(case).to_json_bytes()
+    case = parse_case_json(raw, SOURCE)
+    with time_budget():
+        return registry.evaluate(case).to_json_bytes()
+
+
+def cost(raw: bytes | int) -> int:
+    """What a body costs to decide, in pending cases: the time to decide a case grows with its
+    record (priors, charges, custody periods), and so does its size, about one ordinary case
+    per 8 KB (docs/performance.md)."""
+    size = raw if isinstance(raw, int) else len(raw)
+    return max(1, -(-size // UNIT_BYTES))
 
 
 def batch_cases(raw: bytes, max_batch: int) -> list[Any]:
@@ -88,7 +103,9 @@ def decide_batch(cases: list[Any], registry: Registry) -> bytes:
     parts = []
     for index, item in enumerate(cases):
         try:
-            decision = registry.evaluate(parse_case(item, SOURCE))
+            case = parse_case(item, SOURCE)
+            with time_budget():
+                decision = registry.evaluate(case)
             parts.append(
                 b'{"index":%d,"status":200,"decision":%b}' % (index, decision.to_json_bytes(False))
             )

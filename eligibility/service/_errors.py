@@ -7,9 +7,11 @@ logged with the exception's type and the frames of its traceback only.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import traceback
 from http import HTTPStatus
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +19,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from eligibility._case_json import MalformedJson
 from eligibility.errors import (
     CaseError,
     EngineError,
@@ -24,6 +27,7 @@ from eligibility.errors import (
     RulesetError,
     UnknownJurisdictionError,
 )
+from eligibility.limits import BudgetExceeded
 from eligibility.service._problems import MEDIA_TYPE, FieldError, ProblemDocument, response
 from eligibility.service._problems import field_errors as _field_errors
 from eligibility.service._runtime import Overloaded
@@ -45,6 +49,14 @@ def refusal_for(exc: Exception, item: int | None = None) -> Refusal:
     """The refusal for an exception raised while deciding a case (``item`` in a batch)."""
     if isinstance(exc, Refusal):
         return exc
+    if isinstance(exc, MalformedJson):
+        problem = exc.problems[0]
+        message = problem.message.replace("the file is", "the body is")
+        error = FieldError(message=message, line=problem.line, column=problem.column)
+        return Refusal("malformed-json", "the body is not valid JSON", [error])
+    if isinstance(exc, BudgetExceeded):
+        log.warning("an evaluation ran past its time budget and was abandoned")
+        return Refusal("time-budget", str(exc))
     if isinstance(exc, UnknownJurisdictionError):
         return Refusal(
             "unknown-jurisdiction",
@@ -104,7 +116,12 @@ def install(app: FastAPI, retry_after: int) -> None:
         if exc.status_code == 404:
             return response("not-found", "no such resource")
         if exc.status_code == 405:
-            return response("method-not-allowed", "the resource does not allow this method")
+            allow = (exc.headers or {}).get("Allow")
+            return response(
+                "method-not-allowed",
+                "the resource does not allow this method",
+                headers={"Allow": allow} if allow else None,
+            )
         doc = ProblemDocument(
             type="about:blank",
             title=HTTPStatus(exc.status_code).phrase,
@@ -152,6 +169,18 @@ class ContainFailures:
                 await problem(scope, receive, send)
 
 
-def problems_of(problems: list[Problem]) -> list[FieldError]:
-    """Ruleset problems (file, line, column) as field errors."""
+def problems_of(problems: list[Problem], root: Path | None = None) -> list[FieldError]:
+    """Ruleset problems (file, line, column) as field errors; files are named relative to
+    ``root`` (the rulesets folder), so a response never shows the server's own paths."""
+    if root is not None:
+        problems = [dataclasses.replace(p, file=_relative(p.file, root)) for p in problems]
     return _field_errors(problems, files=True)
+
+
+def _relative(file: str | None, root: Path) -> str | None:
+    if file is None:
+        return None
+    try:
+        return Path(file).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(file).name  # outside the folder (a golden file, say): its name only

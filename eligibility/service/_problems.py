@@ -31,6 +31,16 @@ KINDS: dict[str, tuple[int, str]] = {
     "method-not-allowed": (405, "Method not allowed"),
     "invalid-rulesets": (409, "The rulesets on disk are invalid; the previous ones stay in use"),
     "reload-disabled": (403, "Reloading over HTTP is disabled"),
+    "reload-forbidden": (403, "Reloading is allowed from this host or with the reload token only"),
+    "reload-timeout": (
+        503,
+        "The reload took too long and was abandoned; the previous rulesets stay in use",
+    ),
+    "request-timeout": (408, "The request body came too slowly"),
+    "time-budget": (
+        503,
+        "The case took longer than the evaluation time budget; it was not decided",
+    ),
     "overloaded": (503, "The service is busy; retry later"),
     "ruleset-error": (500, "A ruleset cannot be compiled; the case was not decided"),
     "engine-error": (500, "The engine failed; the case was not decided"),

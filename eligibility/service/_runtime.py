@@ -17,11 +17,13 @@ mix, and its Decision names the content hash of each ruleset file it used.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import os
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,8 +31,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from eligibility._evaluate import Registry, default_rulesets_dir
+from eligibility._files import read_bounded
 from eligibility._loader import iter_ruleset_files
-from eligibility.errors import EligibilityError, Problem, RulesetError
+from eligibility.errors import EligibilityError
 from eligibility.service._settings import Settings
 
 T = TypeVar("T")
@@ -67,10 +70,9 @@ def files_fingerprint(root: Path) -> str:
     same files were loaded)."""
     pairs = []
     for path in iter_ruleset_files(root):
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:  # e.g. removed while the folder is being replaced
-            raise RulesetError([Problem(f"cannot read: {exc.strerror}", file=str(path))]) from None
+        # Bounded like the loader: a FIFO, a device or a link out of the folder is refused
+        # (and a file removed while the folder is being replaced is reported).
+        digest = hashlib.sha256(read_bounded(path)).hexdigest()
         pairs.append((path.relative_to(root).as_posix(), digest))
     return _fingerprint(pairs)
 
@@ -81,6 +83,34 @@ def load(settings: Settings) -> Loaded:
     registry = Registry.load(root, evaluator=settings.evaluator)
     pairs = [(Path(r.path).relative_to(root).as_posix(), r.content_hash) for r in registry.rulesets]
     return Loaded(registry, root, _fingerprint(pairs), dt.datetime.now(dt.UTC))
+
+
+def _off_thread(
+    loop: asyncio.AbstractEventLoop, work: Callable[..., T], *args: object
+) -> asyncio.Future[T]:
+    """Run ``work`` on a daemon thread of its own: a load that never ends (a file that blocks,
+    a disk that hangs) can be abandoned, and it never keeps the process from exiting, as a
+    pooled thread would (the interpreter joins those at exit)."""
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if future.done():  # abandoned
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]  # a T when there is no error
+
+    def target() -> None:
+        try:
+            outcome: tuple[T | None, BaseException | None] = (work(*args), None)
+        except BaseException as exc:  # handed to the waiting coroutine
+            outcome = (None, exc)
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(settle, *outcome)
+
+    threading.Thread(target=target, name="eligibility-reload", daemon=True).start()
+    return future
 
 
 class Runtime:
@@ -105,6 +135,9 @@ class Runtime:
         """Run ``work`` on the current registry, admitted as ``cases`` pending cases; ``long``
         work (a batch, an outsized case) runs on the engine thread in ``auto`` mode, anything
         else on the event loop."""
+        # Admission by cost: a costly case counts as several; one costlier than the whole
+        # allowance is admitted alone, when nothing else is pending.
+        cases = min(cases, self.settings.max_pending)
         if self.pending + cases > self.settings.max_pending:
             raise Overloaded(f"{self.pending} cases pending")
         registry = self.loaded.registry  # read once: the whole request uses this version
@@ -148,16 +181,19 @@ class Runtime:
         """Load the rulesets again if their files changed; swap them in if all are valid.
 
         Returns whether anything changed. Raises :class:`RulesetError` (and keeps the current
-        rulesets) if the files on disk are invalid. With several workers and ``propagate``, a
+        rulesets) if the files on disk are invalid, ``TimeoutError`` (likewise) if loading
+        takes longer than ``reload_seconds``: the load is abandoned on its own daemon thread
+        and the next reload is not blocked by it. With several workers and ``propagate``, a
         change also signals the parent process, which asks every worker to reload.
         """
         async with self._reload_lock:
             loop = asyncio.get_running_loop()
             root = self.loaded.root
-            on_disk = await loop.run_in_executor(None, files_fingerprint, root)
-            if on_disk == self.loaded.fingerprint:
-                return False
-            fresh = await loop.run_in_executor(None, load, self.settings)
+            async with asyncio.timeout(self.settings.reload_seconds):
+                on_disk = await _off_thread(loop, files_fingerprint, root)
+                if on_disk == self.loaded.fingerprint:
+                    return False
+                fresh = await _off_thread(loop, load, self.settings)
             if fresh.fingerprint == self.loaded.fingerprint:
                 return False
             self.loaded = fresh

@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
 from eligibility.service._app import catch_early_sighup, create_app
+from eligibility.service._protocols import protocol_class, set_header_seconds
 from eligibility.service._runtime import load
 from eligibility.service._settings import SETTINGS_ENV, Settings
 
@@ -66,7 +67,9 @@ def _stopped(signum: int, frame: object) -> None:
 def worker_app() -> FastAPI:
     """The app factory each worker process calls (settings from the environment)."""
     catch_early_sighup()
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    set_header_seconds(settings.header_seconds)  # the parent's value, in this process
+    return create_app(settings)
 
 
 def check_address(host: str, port: int) -> str | None:
@@ -107,10 +110,12 @@ def serve(
         "log_config": log_config(log_level),
         "log_level": log_level,
         "access_log": access_log,
-        "http": http,
+        "http": protocol_class(http, settings.header_seconds),
         "loop": loop,
         "server_header": False,
-        "timeout_graceful_shutdown": 30,
+        # SIGTERM stops the process within seconds: requests in progress get this long (an
+        # evaluation is bounded by its time budget, eligibility.limits).
+        "timeout_graceful_shutdown": settings.shutdown_seconds,
         # A worker loads every ruleset before it answers the parent's health check; on a busy
         # machine that takes seconds.
         "timeout_worker_healthcheck": 60,

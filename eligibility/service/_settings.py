@@ -30,8 +30,23 @@ class Settings(BaseModel):
     """Seconds sent in ``Retry-After`` with a 503."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS; empty (the default) adds no CORS headers at all."""
-    reload_endpoint: bool = True
-    """Serve ``POST /v1/admin/reload``."""
+    reload_endpoint: bool = False
+    """Serve ``POST /v1/admin/reload`` (off by default: SIGHUP reloads). When on, a reload is
+    accepted from a loopback address, or from anywhere with ``reload_token``; never from a
+    browser page (a request carrying ``Origin`` or a form body is refused)."""
+    reload_token: str | None = Field(default=None, min_length=16, repr=False)
+    """Bearer token that allows a reload from any address (compared in constant time); read
+    from ``$ELIGIBILITY_RELOAD_TOKEN`` by ``eligibility serve``."""
+    reload_seconds: Annotated[float, Field(gt=0)] = 60.0
+    """A reload still loading after this long is abandoned (the previous rulesets stay) and
+    does not block the next one."""
+    header_seconds: Annotated[float, Field(gt=0)] = 10.0
+    """A client must send a request's complete headers within this time, or is disconnected."""
+    body_seconds: Annotated[float, Field(gt=0)] = 30.0
+    """A client must send a request's complete body within this time, or gets 408."""
+    shutdown_seconds: Annotated[float, Field(gt=0)] = 5.0
+    """On SIGTERM or SIGINT, requests in progress get this long to finish before the process
+    stops."""
     evaluate_in: Literal["auto", "thread", "loop"] = "auto"
     """Where evaluations run, one at a time in every mode: ``auto`` (default) decides a single
     case on the event loop and a batch on the engine thread; ``thread`` runs everything on the

@@ -118,7 +118,7 @@ def test_loader_problems_are_sorted_into_specific_codes() -> None:
         for f in lint_ruleset(path, str(path))[1]
         if f.problem.message
     }
-    assert {"L001", "L002", "L003", "L004", "L005", "L006", "L007", "L010"} == codes
+    assert {"L001", "L002", "L003", "L004", "L005", "L006", "L007", "L010", "L011"} == codes
 
 
 DOC = ROOT / "docs" / "lint.md"

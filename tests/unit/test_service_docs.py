@@ -61,7 +61,7 @@ def _contained(shown: Any, actual: Any) -> bool:
 
 @pytest.fixture(scope="module")
 def service(durable_registry: Registry) -> FastAPI:
-    return app_over(durable_registry, RULESETS)
+    return app_over(durable_registry, RULESETS, reload_endpoint=True)
 
 
 def test_the_page_has_examples() -> None:
