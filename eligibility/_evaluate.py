@@ -955,6 +955,7 @@ def _applied(selected: _Selected) -> RulesetApplied:
         title=ref.title,
         version=r.version if r else None,
         content_hash=r.content_hash if r else None,
+        records_hash=ref.vocabulary.content_hash if ref.vocabulary else None,
         checked=r.checked.isoformat() if r else None,
         in_force=_period(r.in_force) if r else None,
         selected_because=selected.because,

@@ -607,6 +607,14 @@ def batch(
     evaluator: Annotated[
         Evaluator, typer.Option(help="durable-rules (the engine) or reference (the test oracle).")
     ] = Evaluator.durable,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="A case with a citation, substance or unit the rulesets cannot read becomes an "
+            "error record instead of a decision with those values unknown.",
+        ),
+    ] = False,
 ) -> None:
     """Screen a file of cases: one decision or error record per case, in order (docs/batch.md)."""
     from eligibility.batch.run import BatchOptions, run_batch
@@ -627,6 +635,7 @@ def batch(
         rulesets=rulesets,
         evaluator=evaluator.value,
         checkpoint_seconds=checkpoint_seconds,
+        strict=strict,
     )
     raise typer.Exit(run_batch(options))
 

@@ -217,6 +217,9 @@ class RulesetApplied(BaseModel):
     """The version applied; null when no version is in force on the governing date."""
     content_hash: str | None
     """SHA-256 of the ruleset file's bytes."""
+    records_hash: str | None = None
+    """SHA-256 of the jurisdiction's records vocabulary (``records/vocabulary.yaml``), which
+    reads its citations, substances and units; null when it has none."""
     checked: str | None
     """The date its sources were last checked (YYYY-MM-DD)."""
     in_force: dict[str, str | None] | None

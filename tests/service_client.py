@@ -33,11 +33,14 @@ def app_loading(root: Path, **settings: Any) -> FastAPI:
 
 
 def copy_rulesets(target: Path, *jurisdictions: str, source: Path) -> Path:
-    """A private copy of some jurisdictions' ruleset files (no golden cases), to edit."""
+    """A private copy of some jurisdictions' ruleset files and records vocabulary (no golden
+    cases), to edit."""
     for j in jurisdictions:
         (target / j).mkdir(parents=True)
         for f in sorted((source / j).glob("*.yaml")):
             shutil.copy(f, target / j / f.name)
+        if (source / j / "records").is_dir():  # the jurisdiction's records vocabulary
+            shutil.copytree(source / j / "records", target / j / "records")
     return target
 
 

@@ -205,9 +205,15 @@ def _case_id(layout: CsvLayout | None, payload: Payload | Any) -> str | None:
 
 
 def screen(
-    registry: Registry, layout: CsvLayout | None, line: int | None, payload: Payload | Any
+    registry: Registry,
+    layout: CsvLayout | None,
+    line: int | None,
+    payload: Payload | Any,
+    strict: bool = False,
 ) -> tuple[dict[str, Any] | Decision, ErrorKind | None]:
-    """Screen one record: its decision, or an error record and the error's kind.
+    """Screen one record: its decision, or an error record and the error's kind (with
+    ``strict``, a case with a citation, substance or unit the rulesets cannot read is a ``case``
+    error record instead of a decision with notices).
 
     ``payload`` is a JSON line (bytes or text), a CSV row (with ``layout``), or a case document
     already decoded (a dict). Nothing a record holds can stop the batch: even an unexpected
@@ -232,7 +238,7 @@ def screen(
         else:
             raise CaseError([Problem("a case must be a JSON object")])
         with time_budget():
-            return registry.evaluate(case), None
+            return registry.evaluate(case, strict=strict), None
     except UnknownJurisdictionError as exc:
         kind, problems = "jurisdiction", exc.problems
     except CaseError as exc:

@@ -66,6 +66,9 @@ class BatchOptions:
     evaluator: EvaluatorName = "durable-rules"
     checkpoint_seconds: float = 1.0
     """How often what is written is made durable (fsync) and recorded for ``--resume``."""
+    strict: bool = False
+    """Refuse (an error record) a case with a citation, substance or unit the rulesets cannot
+    read, instead of deciding it with those values unknown."""
 
 
 _loaded: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], Registry] = {}
@@ -115,12 +118,16 @@ def _say(text: str) -> None:
 
 def _fingerprint(options: BatchOptions, fmt: InputFormat, registry: Registry) -> dict[str, str]:
     """What must not change between an interrupted run and its resumption."""
-    hashes = sorted(f"{r.id}@{r.version}:{r.content_hash}" for r in registry.rulesets)
+    hashes = sorted(
+        f"{r.id}@{r.version}:{r.content_hash}:{r.vocabulary.content_hash if r.vocabulary else ''}"
+        for r in registry.rulesets
+    )
     out = {
         "input": str(Path(options.input).resolve()),
         "format": fmt,
         "rulesets": hashlib.sha256("\n".join(hashes).encode()).hexdigest(),
         "evaluator": registry.evaluator,
+        "strict": str(options.strict).lower(),
     }
     if options.input != "-":
         stat = Path(options.input).stat()
@@ -212,7 +219,11 @@ def _screen_all(
         options.progress if options.progress is not None else (None if not options.quiet else False)
     )
     results = screen_ordered(
-        reader.chunks(options.chunk_size, skip=sink.records), registry, options.workers, root
+        reader.chunks(options.chunk_size, skip=sink.records),
+        registry,
+        options.workers,
+        root,
+        options.strict,
     )
     try:
         with Progress(show, total, Path(source).name) as bar:

@@ -28,15 +28,16 @@ ChunkResult = tuple[bytes, int, Tally]
 """The output lines of a chunk, how many records they are, and their counts."""
 
 _registry: Registry | None = None
+_strict = False
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def screen_chunk(registry: Registry, chunk: Chunk) -> ChunkResult:
+def screen_chunk(registry: Registry, chunk: Chunk, strict: bool = False) -> ChunkResult:
     """Screen every record of ``chunk``: one output line each, and the chunk's tally."""
     tally = Tally()
     out = bytearray()
     for line, payload in chunk.records:
-        result, kind = screen(registry, chunk.layout, line, payload)
+        result, kind = screen(registry, chunk.layout, line, payload, strict)
         if kind is None:
             tally.add_decision(result)  # type: ignore[arg-type]  # no error kind: a Decision
         else:
@@ -67,17 +68,18 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="eligibility-parent-watch", daemon=True).start()
 
 
-def _start_worker(root: str, evaluator: EvaluatorName, parent: int) -> None:
+def _start_worker(root: str, evaluator: EvaluatorName, parent: int, strict: bool = False) -> None:
     _die_with(parent)
     # Ctrl-C reaches the whole process group; the parent alone decides how to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _registry
+    global _registry, _strict
     _registry = Registry.load(root, evaluator=evaluator)
+    _strict = strict
 
 
 def _work(chunk: Chunk) -> ChunkResult:
     assert _registry is not None, "worker started without its registry"
-    return screen_chunk(_registry, chunk)
+    return screen_chunk(_registry, chunk, _strict)
 
 
 class WorkerDied(Exception):
@@ -89,6 +91,7 @@ def screen_ordered(
     registry: Registry,
     workers: int,
     root: Path,
+    strict: bool = False,
 ) -> Generator[tuple[int, ChunkResult], None, None]:
     """``(input offset after the chunk, result)`` for every chunk, in input order.
 
@@ -97,7 +100,7 @@ def screen_ordered(
     """
     if workers <= 1:
         for chunk in chunks:
-            yield chunk.end, screen_chunk(registry, chunk)
+            yield chunk.end, screen_chunk(registry, chunk, strict)
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -106,7 +109,7 @@ def screen_ordered(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(root), registry.evaluator, os.getpid()),
+        initargs=(str(root), registry.evaluator, os.getpid(), strict),
     )
     pending: deque[tuple[int, Future[ChunkResult]]] = deque()
     try:

@@ -47,6 +47,15 @@ NO_STORE = {"Cache-Control": "no-store"}
 _early_hup = threading.Event()
 
 
+StrictQuery = Annotated[
+    bool,
+    Query(
+        description="Refuse (422) a case with a citation, substance or unit the rulesets cannot "
+        "read, instead of deciding it with those values unknown (docs/records.md)."
+    ),
+]
+
+
 def catch_early_sighup() -> Callable[[], None]:
     """Until the server is up, remember a SIGHUP instead of dying of it (the default action);
     the reload then runs as soon as the server starts. Returns what restores the previous
@@ -195,11 +204,11 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
             }
         },
     )
-    async def evaluate(request: Request) -> Response:
+    async def evaluate(request: Request, strict: StrictQuery = False) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         try:
             body = await runtime.run(
-                lambda registry: decide_one(raw, registry),
+                lambda registry: decide_one(raw, registry, strict),
                 cost(raw),
                 long=len(raw) > INLINE_MAX_BYTES,
             )
@@ -227,11 +236,11 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
             }
         },
     )
-    async def evaluate_batch(request: Request) -> Response:
+    async def evaluate_batch(request: Request, strict: StrictQuery = False) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         cases = batch_cases(raw, settings.max_batch)
         body = await runtime.run(
-            lambda registry: decide_batch(cases, registry),
+            lambda registry: decide_batch(cases, registry, strict),
             max(1, len(cases), cost(raw)),
             long=True,
         )
@@ -268,6 +277,28 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     )
     async def schema(kind: Literal["case", "decision"]) -> Response:
         return JSONResponse(schemas[kind], media_type="application/schema+json")
+
+    @app.get(
+        f"{API}/jurisdictions/{{code}}/inputs",
+        summary="What a case for one jurisdiction may give: facts, questions, substances, citations",
+        response_class=JSONResponse,
+        responses=problem_responses(404),
+    )
+    async def inputs(code: str) -> Response:
+        """The jurisdiction's declared facts (type, allowed values, question), the substance
+        names and spellings its records vocabulary reads, its code families and statute table,
+        the units read, and the case JSON Schema narrowed to it — to build forms from."""
+        from eligibility.records.inputs import case_schema, jurisdiction_inputs
+
+        registry = runtime.loaded.registry
+        found = jurisdiction_inputs(registry, code)
+        if found is None:
+            raise Refusal(
+                "not-found",
+                f"no rulesets for jurisdiction {code!r}; known: {', '.join(registry.jurisdictions())}",
+            )
+        found["case_schema"] = case_schema(registry, code)
+        return JSONResponse(found)
 
     @app.get(f"{API}/health", summary="Liveness: the process answers")
     async def health() -> Health:

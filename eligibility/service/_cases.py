@@ -61,11 +61,11 @@ def decode(raw: bytes) -> Any:
         raise refusal_for(exc) from None
 
 
-def decide_one(raw: bytes, registry: Registry) -> bytes:
+def decide_one(raw: bytes, registry: Registry, strict: bool = False) -> bytes:
     """Decode, validate and evaluate one case: the Decision's canonical JSON bytes."""
     case = parse_case_json(raw, SOURCE)
     with time_budget():
-        return registry.evaluate(case).to_json_bytes()
+        return registry.evaluate(case, strict=strict).to_json_bytes()
 
 
 def cost(raw: bytes | int) -> int:
@@ -98,14 +98,14 @@ def batch_cases(raw: bytes, max_batch: int) -> list[Any]:
     return cases
 
 
-def decide_batch(cases: list[Any], registry: Registry) -> bytes:
+def decide_batch(cases: list[Any], registry: Registry, strict: bool = False) -> bytes:
     """Evaluate every case; each result is a Decision or a problem, in request order."""
     parts = []
     for index, item in enumerate(cases):
         try:
             case = parse_case(item, SOURCE)
             with time_budget():
-                decision = registry.evaluate(case)
+                decision = registry.evaluate(case, strict=strict)
             parts.append(
                 b'{"index":%d,"status":200,"decision":%b}' % (index, decision.to_json_bytes(False))
             )

@@ -248,3 +248,27 @@ def test_a_missing_input_file_exits_1(tmp_path: Path) -> None:
     result = _batch(tmp_path / "nope.jsonl", "-o", tmp_path / "out.jsonl")
     assert 1 == result.exit_code
     assert "nope.jsonl: cannot read the input: No such file or directory" in result.stderr
+
+
+def test_strict_batch_turns_an_unreadable_citation_into_an_error_record(tmp_path: Path) -> None:
+    """`batch --strict`: the case with a citation outside the table is a `case` error record,
+    the other still a decision; without --strict both are decisions."""
+    from tests.conftest import ROOT
+
+    good = json.loads((ROOT / "docs/examples/us-ca/simple-possession.json").read_text())
+    odd = json.loads(json.dumps(good))
+    odd["charges"][0]["statute"] = "Cal. Pen. Code § 215"
+    source = tmp_path / "cases.jsonl"
+    source.write_text(json.dumps(good) + "\n" + json.dumps(odd) + "\n", encoding="utf-8")
+    kinds = {}
+    for strict in (False, True):
+        out = tmp_path / f"out-{strict}.jsonl"
+        args = ["batch", str(source), "-o", str(out), "--quiet"] + (["--strict"] if strict else [])
+        result = CliRunner().invoke(app, args)
+        lines = [json.loads(x) for x in out.read_text().splitlines()]
+        kinds[strict] = [
+            x.get("error", {}).get("kind") if "error" in x else "decision" for x in lines
+        ]
+        assert result.exit_code in (0, 1)
+    assert ["decision", "decision"] == kinds[False]
+    assert ["decision", "case"] == kinds[True]

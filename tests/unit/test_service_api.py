@@ -228,3 +228,32 @@ def test_the_committed_openapi_document_is_fresh(service: FastAPI) -> None:
     served = request(service, "GET", "/v1/openapi.json").json()
     committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
     assert committed == served
+
+
+def test_strict_refuses_what_the_rulesets_cannot_read_and_the_default_decides_it(
+    service: FastAPI,
+) -> None:
+    """`?strict=true` answers 422 naming the unreadable citation; without it, a decision with
+    the notice."""
+    case = json.loads(CA.read_text())
+    case["charges"][0]["statute"] = "Cal. Pen. Code § 215"
+    body = json.dumps(case).encode()
+    decided = request(service, "POST", "/v1/evaluate", content=body, headers=JSON)
+    assert 200 == decided.status_code
+    assert "citation_not_in_table" in {n["kind"] for n in decided.json()["notices"]}
+    refused = request(service, "POST", "/v1/evaluate?strict=true", content=body, headers=JSON)
+    assert (422, PROBLEM) == (refused.status_code, refused.headers["content-type"])
+    assert "charges[0].statute" in refused.text
+
+
+def test_a_jurisdiction_lists_its_inputs_for_forms(service: FastAPI) -> None:
+    """GET /v1/jurisdictions/DE/inputs: declared facts with questions, substances with their
+    spellings, code families, offences, units and the narrowed case schema."""
+    answered = request(service, "GET", "/v1/jurisdictions/DE/inputs")
+    assert 200 == answered.status_code
+    inputs = answered.json()
+    assert "berlin" in inputs["facts"]["land"]["values"]
+    assert "marihuana" in inputs["substances"]["cannabis"]
+    assert "BtMG" in inputs["citation_families"]
+    assert "urn:eligibility:schema:case:DE:1.1" == inputs["case_schema"]["$id"]
+    assert 404 == request(service, "GET", "/v1/jurisdictions/XX/inputs").status_code
