@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,13 +38,14 @@ def _outcome(decision: Decision, measure: str) -> str:
 
 
 def test_a_decision_asked_for_nothing_is_unchanged(durable_registry: Registry) -> None:
-    """Without as_of or what-if parts the decision is the schema 1.0 document, byte for byte."""
+    """Without as_of or what-if parts the decision is the plain (schema 1.1) document, byte for
+    byte."""
     case = _case(SIMPLE)
     plain = durable_registry.evaluate(case).to_json()
     assert plain == evaluate(case, durable_registry, as_of=None, what_if=()).to_json()
     assert plain == decide(durable_registry, case).to_json()
     document = json.loads(plain)
-    assert ("1.0", False, False) == (
+    assert ("1.1", False, False) == (
         document["schema_version"],
         "as_of" in document,
         "what_if" in document,
@@ -59,7 +61,7 @@ def test_as_of_decides_as_if_taken_that_day(durable_registry: Registry) -> None:
     assert "eligible" == _outcome(after, "btmg_35_deferral_of_execution")
     assert after.as_of is not None
     assert ("2025-06-01", "2025-03-01") == (after.as_of.date, after.as_of.replaces_decision_date)
-    assert "1.1" == after.schema_version
+    assert "1.2" == after.schema_version
     moved = case.model_copy(update={"decision_date": dt.date(2025, 6, 1)})
     assert durable_registry.evaluate(moved).measures == after.measures
 
@@ -102,24 +104,34 @@ def test_timeline_is_empty_when_the_window_counts_from_the_offence(
 
 
 def test_counterfactual_reclassifies_the_prior_felony(durable_registry: Registry) -> None:
-    """Diversion opens if the 2021 burglary were a misdemeanour, and only that is proposed."""
+    """Diversion opens if the 2021 burglary were a misdemeanour (or reduced under Proposition 47),
+    one change each, citing § 1000(a)(4)."""
     decision = decide(durable_registry, _case(PRIOR_FELONY), parts=("counterfactuals",))
     assert decision.what_if is not None and decision.what_if.counterfactuals is not None
-    [cf] = decision.what_if.counterfactuals
-    assert ("pc1000_pretrial_diversion", "eligible") == (cf.measure, cf.outcome)
-    assert [("priors[0].felony", False, "no_felony_conviction_within_5_years")] == [
-        (c.fact, c.value, c.criterion) for c in cf.changes
+    found = [
+        c for c in decision.what_if.counterfactuals if c.measure == "pc1000_pretrial_diversion"
     ]
-    assert "§ 1000(a)(4)" == cf.changes[0].citation.pinpoint
+    proposals = [[(c.fact, c.value, c.criterion) for c in cf.changes] for cf in found]
+    assert [("priors[0].felony", False, "no_felony_conviction_within_5_years")] in proposals
+    assert {"eligible"} == {cf.outcome for cf in found}
+    assert {"§ 1000(a)(4)"} == {c.citation.pinpoint for cf in found for c in cf.changes}
 
 
 def test_next_question_asks_for_consent_first(durable_registry: Registry) -> None:
-    """Consent bears on both measures, so it is asked before violence or the record."""
+    """Consent bears on three measures (§ 1000, § 1001.36, Proposition 36), so it is asked
+    before violence or the record."""
     decision = decide(durable_registry, _case(PARTIAL), parts=("next_questions",))
     assert decision.what_if is not None and decision.what_if.next_questions is not None
     found = decision.what_if.next_questions
     first = found.ranked[0]
-    assert ("consent", ["pc1000_pretrial_diversion", "prop36_probation_with_treatment"]) == (
+    assert (
+        "consent",
+        [
+            "pc1000_pretrial_diversion",
+            "pc1001_36_mental_health_diversion",
+            "prop36_probation_with_treatment",
+        ],
+    ) == (
         first.fact,
         sorted(first.settles + first.may_settle),
     )
@@ -132,15 +144,15 @@ def test_next_question_asks_for_consent_first(durable_registry: Registry) -> Non
 
 
 def test_a_fact_that_decides_either_way_ranks_first(durable_registry: Registry) -> None:
-    """The guardians' consent decides § 35 whichever way it is answered: it `settles` it."""
+    """The guardians' consent decides § 35 whichever way it is answered: it `settles` it, and
+    ranks before every fact that bears on as many measures but settles fewer."""
     decision = decide(durable_registry, _case(JUVENILE), parts=("next_questions",))
     assert decision.what_if is not None and decision.what_if.next_questions is not None
-    first = decision.what_if.next_questions.ranked[0]
-    assert ("facts.guardian_consent", ["btmg_35_deferral_of_execution"], []) == (
-        first.fact,
-        first.settles,
-        first.may_settle,
-    )
+    ranked = decision.what_if.next_questions.ranked
+    [guardian] = [q for q in ranked if q.fact == "facts.guardian_consent"]
+    assert (["btmg_35_deferral_of_execution"], []) == (guardian.settles, guardian.may_settle)
+    keys = [(-len(q.settles) - len(q.may_settle), -len(q.settles)) for q in ranked]
+    assert sorted(keys) == keys
 
 
 def test_lex_mitior_names_the_milder_law_between_act_and_decision(
@@ -182,7 +194,10 @@ def test_ask_asks_the_next_question_and_writes_the_completed_case(tmp_path: Path
     """`eligibility ask` reads answers from standard input and writes the completed case."""
     out = tmp_path / "done.json"
     result = CliRunner().invoke(
-        cli, ["ask", str(PARTIAL), "--out", str(out)], input="yes\nno\nyes\nnone\n\n\n\n\n"
+        cli,
+        ["ask", str(PARTIAL), "--out", str(out)],
+        # consent, violence, ten § 1001.36/§ 1001.80 questions skipped, the § 1000.1 waiver, priors
+        input="yes\nno\n" + "\n" * 10 + "yes\nnone\n\n\n",
     )
     assert 0 == result.exit_code, result.output
     assert result.output.index("consent") < result.output.index("violence")
@@ -216,24 +231,25 @@ def test_replay_of_an_unchanged_decision_is_byte_identical(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["replay", str(stored), str(JUVENILE)])
     assert 0 == result.exit_code, result.output
     assert result.output.startswith("byte-identical")
-    assert "de-btmg version 2026.11.28" in result.output and ": loaded" in result.output
+    assert "de-btmg version 2026.12.07" in result.output and ": loaded" in result.output
 
 
 def test_replay_after_a_change_in_the_law_names_the_first_differing_criterion(
     tmp_path: Path,
 ) -> None:
-    """Widening § 1000(a)(4)'s window to ten years turns the 2018 felony against the person:
+    """Widening § 1000(a)(4)'s window to ten years brings the 2018 felony into it:
     the replay says so, names the criterion, and that the stored ruleset hash is not loaded."""
     stored = tmp_path / "decision.json"
     stored.write_text(CliRunner().invoke(cli, ["check", str(SIMPLE), "-f", "json"]).stdout)
     changed = tmp_path / "rulesets" / "us-ca"
     changed.mkdir(parents=True)
+    shutil.copytree(RULESETS / "us-ca" / "records", changed / "records")
     text = (RULESETS / "us-ca" / "drug-diversion.yaml").read_text()
     text = text.replace(
         "lookback_start: offense_date - years(5)", "lookback_start: offense_date - years(10)"
     )
     (changed / "drug-diversion.yaml").write_text(
-        text.replace('version: "2026.11.28"', 'version: "2027.01.01"')
+        text.replace('version: "2026.12.07"', 'version: "2027.01.01"')
     )
     result = CliRunner().invoke(
         cli, ["replay", str(stored), str(SIMPLE), "--rulesets", str(changed.parent), "--json"]
@@ -246,7 +262,7 @@ def test_replay_after_a_change_in_the_law_names_the_first_differing_criterion(
         "pc1000_pretrial_diversion",
         "no_felony_conviction_within_5_years",
         "met",
-        "not_met",
+        "unknown",  # in the window now, and whether it was reduced (§ 17(b), § 1170.18) is asked
     ) == (
         difference["measure"],
         difference["criterion"],
