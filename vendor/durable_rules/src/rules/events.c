@@ -490,6 +490,9 @@ static unsigned int reduceExpression(ruleset *tree,
 
         char *leftString = "";
         unsigned short leftLength = 0;
+        // eligibility: one buffer at this scope, large enough for either number, so that the
+        // text still exists when evaluateRegex reads it below (it was a block-scoped array).
+        char numberString[(MAX_INT_LENGTH > MAX_DOUBLE_LENGTH ? MAX_INT_LENGTH : MAX_DOUBLE_LENGTH) + 1];
         switch(leftProperty->type) {
             case JSON_INT:
                 {
@@ -497,8 +500,7 @@ static unsigned int reduceExpression(ruleset *tree,
                     leftString = (char *)_alloca(sizeof(char)*(MAX_INT_LENGTH + 1));
                     sprintf_s(leftString, sizeof(char)*(MAX_INT_LENGTH + 1), "%lld", leftProperty->value.i);
     #else
-                    char newString[MAX_INT_LENGTH + 1];
-                    leftString = newString;
+                    leftString = numberString;
                     snprintf(leftString, sizeof(char)*(MAX_INT_LENGTH + 1), "%lld", leftProperty->value.i);
     #endif         
                     leftLength = strlen(leftString);
@@ -510,8 +512,7 @@ static unsigned int reduceExpression(ruleset *tree,
                     leftString = (char *)_alloca(sizeof(char)*(MAX_DOUBLE_LENGTH + 1));
                     sprintf_s(leftString, sizeof(char)*(MAX_DOUBLE_LENGTH + 1), "%f", leftProperty->value.d);
     #else
-                    char newString[MAX_DOUBLE_LENGTH + 1];
-                    leftString = newString;
+                    leftString = numberString;
                     snprintf(leftString, sizeof(char)*(MAX_DOUBLE_LENGTH + 1), "%f", leftProperty->value.d);
     #endif         
                     leftLength = strlen(leftString);
@@ -1581,6 +1582,81 @@ static unsigned int isNextMatch(ruleset *tree,
     return RULES_OK;
 }
 
+// eligibility: the test of one array element, factored out of isArrayMatch unchanged so that
+// the cached walk below shares it.
+static unsigned int isItemMatch(ruleset *tree,
+                                jsonObject *itemObject,
+                                jsonObject *messageObject,
+                                alpha *arrayAlpha,
+                                unsigned char *propertyMatch) {
+    jsonObject *jo = itemObject;
+    if (arrayAlpha->arrayListOffset) {
+        unsigned int *nextList = &tree->nextPool[arrayAlpha->arrayListOffset];
+        for (unsigned int entry = 0; nextList[entry] != 0; ++entry) {
+            node *listNode = &tree->nodePool[nextList[entry]];
+            jsonProperty *currentProperty;
+            unsigned int aresult = getObjectProperty(jo, listNode->value.a.expression.left.value.id.propertyNameHash, &currentProperty);
+            if (aresult == ERR_PROPERTY_NOT_FOUND) {
+                *propertyMatch = 1;
+                if (listNode->value.a.nextOffset || listNode->value.a.nextListOffset) {
+                    CHECK_RESULT(isNextMatch(tree,
+                                             jo,
+                                             messageObject,
+                                             &listNode->value.a,
+                                             propertyMatch));
+                }    
+
+                if (*propertyMatch) {
+                    break;
+                }
+                
+            }
+        }
+    } 
+
+    if (!*propertyMatch && arrayAlpha->arrayOffset) {
+        unsigned int *nextHashset = &tree->nextPool[arrayAlpha->arrayOffset];
+        for(unsigned int propertyIndex = 0; propertyIndex < jo->propertiesLength; ++propertyIndex) {
+            jsonProperty *currentProperty = &jo->properties[propertyIndex];
+            for (unsigned int entry = currentProperty->hash & HASH_MASK; nextHashset[entry] != 0; entry = (entry + 1) % NEXT_BUCKET_LENGTH) {
+                node *hashNode = &tree->nodePool[nextHashset[entry]]; 
+                if (currentProperty->hash == hashNode->value.a.expression.left.value.id.propertyNameHash) {
+                    if (hashNode->value.a.expression.operator == OP_IALL || hashNode->value.a.expression.operator == OP_IANY) {
+                        CHECK_RESULT(isArrayMatch(tree,
+                                                  jo,
+                                                  messageObject,
+                                                  currentProperty, 
+                                                  &hashNode->value.a,
+                                                  propertyMatch));
+                    } else {
+                        CHECK_RESULT(isAlphaMatch(tree, 
+                                                  &hashNode->value.a,
+                                                  jo, 
+                                                  messageObject,
+                                                  propertyMatch));
+                    }
+
+                    if (*propertyMatch && (hashNode->value.a.nextOffset || hashNode->value.a.nextListOffset)) {
+                        CHECK_RESULT(isNextMatch(tree,
+                                                 jo,
+                                                 messageObject,
+                                                 &hashNode->value.a,
+                                                 propertyMatch));
+
+                    }
+
+                    if (*propertyMatch && (hashNode->value.a.nextOffset || hashNode->value.a.nextListOffset)) {
+                        break;
+                    }  
+                } 
+            }
+        }
+    }
+    
+
+    return RULES_OK;
+}
+
 static unsigned int isArrayMatch(ruleset *tree,
                                  jsonObject *currentObject,
                                  jsonObject *messageObject,
@@ -1625,69 +1701,11 @@ static unsigned int isArrayMatch(ruleset *tree,
                                            last - first + 1));
         }
 
-        if (arrayAlpha->arrayListOffset) {
-            unsigned int *nextList = &tree->nextPool[arrayAlpha->arrayListOffset];
-            for (unsigned int entry = 0; nextList[entry] != 0; ++entry) {
-                node *listNode = &tree->nodePool[nextList[entry]];
-                jsonProperty *currentProperty;
-                unsigned int aresult = getObjectProperty(&jo, listNode->value.a.expression.left.value.id.propertyNameHash, &currentProperty);
-                if (aresult == ERR_PROPERTY_NOT_FOUND) {
-                    *propertyMatch = 1;
-                    if (listNode->value.a.nextOffset || listNode->value.a.nextListOffset) {
-                        CHECK_RESULT(isNextMatch(tree,
-                                                 &jo,
-                                                 messageObject,
-                                                 &listNode->value.a,
-                                                 propertyMatch));
-                    }    
-
-                    if (*propertyMatch) {
-                        break;
-                    }
-                    
-                }
-            }
-        } 
-
-        if (!*propertyMatch && arrayAlpha->arrayOffset) {
-            unsigned int *nextHashset = &tree->nextPool[arrayAlpha->arrayOffset];
-            for(unsigned int propertyIndex = 0; propertyIndex < jo.propertiesLength; ++propertyIndex) {
-                jsonProperty *currentProperty = &jo.properties[propertyIndex];
-                for (unsigned int entry = currentProperty->hash & HASH_MASK; nextHashset[entry] != 0; entry = (entry + 1) % NEXT_BUCKET_LENGTH) {
-                    node *hashNode = &tree->nodePool[nextHashset[entry]]; 
-                    if (currentProperty->hash == hashNode->value.a.expression.left.value.id.propertyNameHash) {
-                        if (hashNode->value.a.expression.operator == OP_IALL || hashNode->value.a.expression.operator == OP_IANY) {
-                            CHECK_RESULT(isArrayMatch(tree,
-                                                      &jo,
-                                                      messageObject,
-                                                      currentProperty, 
-                                                      &hashNode->value.a,
-                                                      propertyMatch));
-                        } else {
-                            CHECK_RESULT(isAlphaMatch(tree, 
-                                                      &hashNode->value.a,
-                                                      &jo, 
-                                                      messageObject,
-                                                      propertyMatch));
-                        }
-
-                        if (*propertyMatch && (hashNode->value.a.nextOffset || hashNode->value.a.nextListOffset)) {
-                            CHECK_RESULT(isNextMatch(tree,
-                                                     &jo,
-                                                     messageObject,
-                                                     &hashNode->value.a,
-                                                     propertyMatch));
-
-                        }
-
-                        if (*propertyMatch && (hashNode->value.a.nextOffset || hashNode->value.a.nextListOffset)) {
-                            break;
-                        }  
-                    } 
-                }
-            }
-        }
-        
+        CHECK_RESULT(isItemMatch(tree,
+                                 &jo,
+                                 messageObject,
+                                 arrayAlpha,
+                                 propertyMatch));
 
         // OP_IANY, one element led a a valid path
         // OP_IALL, all elements led to a valid path
@@ -1702,26 +1720,276 @@ static unsigned int isArrayMatch(ruleset *tree,
     return (result == PARSE_END ? RULES_OK: result);
 }
 
-static unsigned int handleAlpha(ruleset *tree,
-                                stateNode *state,
-                                char *mid,
-                                jsonObject *jo,
-                                unsigned char messageType,
-                                alpha *alphaNode, 
-                                unsigned int *messageOffset,
-                                unsigned char sideEffect) { 
-    unsigned short top = 1;
+// eligibility: the elements of an array in the asserted message, parsed once per assertion.
+// durable-rules parsed every element again for every $iany/$iall node testing the array: with
+// a dozen item rules over a case's priors, parsing was most of the engine's time. The cache
+// holds, per array of the message (keyed by where its text starts), the parsed properties of
+// each element parsed so far, filled lazily in the original order (an $iany still stops at the
+// first matching element). It is valid only while handleAlpha walks one message: it is
+// emptied when the walk starts and when it ends, so a key can never outlive its text.
+#define ARRAY_CACHE_SLOTS 8
+#define ARRAY_CACHE_KEEP_ITEMS 1024
+
+typedef struct cachedItem {
+    char *first;
+    char *last;
+    unsigned char type;
+    unsigned char propertiesLength;
+    unsigned int propertiesOffset;
+} cachedItem;
+
+typedef struct arrayCacheSlot {
+    char *key;
+    char *cursor;
+    unsigned int result;
+    unsigned int length;
+    unsigned int capacity;
+    cachedItem *items;
+} arrayCacheSlot;
+
+static arrayCacheSlot arrayCache[ARRAY_CACHE_SLOTS];
+static unsigned int arrayCacheNext = 0;
+static jsonProperty *arrayCacheProperties = NULL;
+static unsigned int arrayCachePropertiesLength = 0;
+static unsigned int arrayCachePropertiesCapacity = 0;
+static unsigned char arrayCacheActive = 0;
+
+static void resetArrayCache(void) {
+    for (unsigned int i = 0; i < ARRAY_CACHE_SLOTS; ++i) {
+        arrayCache[i].key = NULL;
+        arrayCache[i].length = 0;
+        if (arrayCache[i].capacity > ARRAY_CACHE_KEEP_ITEMS) {
+            // do not keep a very long record's worth of memory for the next message
+            free(arrayCache[i].items);
+            arrayCache[i].items = NULL;
+            arrayCache[i].capacity = 0;
+        }
+    }
+
+    arrayCacheNext = 0;
+    arrayCachePropertiesLength = 0;
+    if (arrayCachePropertiesCapacity > ARRAY_CACHE_KEEP_ITEMS * 8) {
+        free(arrayCacheProperties);
+        arrayCacheProperties = NULL;
+        arrayCachePropertiesCapacity = 0;
+    }
+}
+
+static arrayCacheSlot *getArrayCacheSlot(char *key) {
+    for (unsigned int i = 0; i < ARRAY_CACHE_SLOTS; ++i) {
+        if (arrayCache[i].key == key) {
+            return &arrayCache[i];
+        }
+    }
+
+    // Only one top-level array walk is ever in progress (nested arrays are not cached), so
+    // reusing a slot cannot pull elements from under a caller.
+    arrayCacheSlot *slot = &arrayCache[arrayCacheNext];
+    arrayCacheNext = (arrayCacheNext + 1) % ARRAY_CACHE_SLOTS;
+    slot->key = key;
+    slot->cursor = key;
+    slot->result = PARSE_OK;
+    slot->length = 0;
+    return slot;
+}
+
+// Parses the next element of the slot's array into jo and records it.
+static unsigned int parseNextCachedItem(arrayCacheSlot *slot, jsonObject *jo) {
+    char *first;
+    char *last;
+    unsigned char type;
+    slot->result = readNextArrayValue(slot->cursor, &first, &last, &type);
+    if (slot->result != PARSE_OK) {
+        return slot->result;
+    }
+
+    if (type == JSON_OBJECT) {
+        char *next;
+        jo->propertiesLength = 0;
+        jo->content = first;
+        jo->idIndex = UNDEFINED_INDEX;
+        jo->sidIndex = UNDEFINED_INDEX;
+        memset(jo->propertyIndex, 0, MAX_OBJECT_PROPERTIES * sizeof(unsigned short));
+        unsigned int result = constructObject(first, "$i", NULL, 0, jo, &next);
+        if (result != RULES_OK) {
+            slot->result = result;
+            return result;
+        }
+    }
+
+    if (slot->length == slot->capacity) {
+        unsigned int capacity = slot->capacity ? slot->capacity * 2 : 16;
+        cachedItem *items = realloc(slot->items, capacity * sizeof(cachedItem));
+        if (!items) {
+            slot->result = ERR_OUT_OF_MEMORY;
+            return ERR_OUT_OF_MEMORY;
+        }
+
+        slot->items = items;
+        slot->capacity = capacity;
+    }
+
+    unsigned int count = (type == JSON_OBJECT) ? jo->propertiesLength : 0;
+    if (arrayCachePropertiesLength + count > arrayCachePropertiesCapacity) {
+        unsigned int capacity = arrayCachePropertiesCapacity ? arrayCachePropertiesCapacity * 2 : 256;
+        while (capacity < arrayCachePropertiesLength + count) {
+            capacity *= 2;
+        }
+
+        jsonProperty *properties = realloc(arrayCacheProperties, capacity * sizeof(jsonProperty));
+        if (!properties) {
+            slot->result = ERR_OUT_OF_MEMORY;
+            return ERR_OUT_OF_MEMORY;
+        }
+
+        arrayCacheProperties = properties;
+        arrayCachePropertiesCapacity = capacity;
+    }
+
+    cachedItem *item = &slot->items[slot->length];
+    item->first = first;
+    item->last = last;
+    item->type = type;
+    item->propertiesLength = count;
+    item->propertiesOffset = arrayCachePropertiesLength;
+    if (count) {
+        memcpy(&arrayCacheProperties[arrayCachePropertiesLength], jo->properties, count * sizeof(jsonProperty));
+        arrayCachePropertiesLength += count;
+    }
+
+    ++slot->length;
+    slot->cursor = last;
+    return RULES_OK;
+}
+
+// Rebuilds the parsed element into jo, as isArrayMatch's own parse would have left it.
+static unsigned int loadCachedItem(cachedItem *item, jsonObject *jo) {
+    memset(jo->propertyIndex, 0, MAX_OBJECT_PROPERTIES * sizeof(unsigned short));
+    jo->idIndex = UNDEFINED_INDEX;
+    jo->sidIndex = UNDEFINED_INDEX;
+    jo->content = item->first;
+    if (item->type != JSON_OBJECT) {
+        jo->propertiesLength = 0;
+        return setObjectProperty(jo, 
+                                 HASH_I, 
+                                 item->type, 
+                                 0, 
+                                 item->last - item->first + 1);
+    }
+
+    jo->propertiesLength = item->propertiesLength;
+    memcpy(jo->properties, &arrayCacheProperties[item->propertiesOffset], item->propertiesLength * sizeof(jsonProperty));
+    for (unsigned short i = 0; i < item->propertiesLength; ++i) {
+        unsigned int candidate = jo->properties[i].hash % MAX_OBJECT_PROPERTIES;
+        while (jo->propertyIndex[candidate] != 0) {
+            candidate = (candidate + 1) % MAX_OBJECT_PROPERTIES;
+        }
+
+        jo->propertyIndex[candidate] = i + 1;
+    }
+
+    return RULES_OK;
+}
+
+// isArrayMatch for an array that is a property of the asserted message itself.
+static unsigned int isMessageArrayMatch(ruleset *tree,
+                                        jsonObject *messageObject,
+                                        jsonProperty *currentProperty,
+                                        alpha *arrayAlpha,
+                                        unsigned char *propertyMatch) {
+    if (!arrayCacheActive) {
+        return isArrayMatch(tree, messageObject, messageObject, currentProperty, arrayAlpha, propertyMatch);
+    }
+
+    *propertyMatch = 0;
+    if (currentProperty->type != JSON_ARRAY) {
+        return RULES_OK;
+    }
+
+    arrayCacheSlot *slot = getArrayCacheSlot(messageObject->content + currentProperty->valueOffset);
+    jsonObject jo;
+    for (unsigned int index = 0; ; ++index) {
+        if (index == slot->length) {
+            if (slot->result != PARSE_OK) {
+                break;
+            }
+
+            // parses into jo, and records the element for the next node
+            unsigned int result = parseNextCachedItem(slot, &jo);
+            if (result != RULES_OK) {
+                break;
+            }
+        }
+
+        *propertyMatch = 0;
+        CHECK_RESULT(loadCachedItem(&slot->items[index], &jo));
+        CHECK_RESULT(isItemMatch(tree,
+                                 &jo,
+                                 messageObject,
+                                 arrayAlpha,
+                                 propertyMatch));
+
+        if ((arrayAlpha->expression.operator == OP_IALL && !*propertyMatch) ||
+            (arrayAlpha->expression.operator == OP_IANY && *propertyMatch)) {
+            return RULES_OK;
+        } 
+    }
+
+    return (slot->result == PARSE_END ? RULES_OK: slot->result);
+}
+
+// eligibility: the alpha network used to be walked with a fixed array of MAX_STACK_SIZE (64)
+// pending nodes, and an assertion matching more nodes at once failed with ERR_MAX_STACK_SIZE
+// (303). The walk now starts on that array and moves to the heap when it fills.
+static unsigned int pushAlpha(alpha ***stack,
+                              unsigned int *capacity,
+                              unsigned int *top,
+                              alpha *node) {
+    if (*top == *capacity) {
+        unsigned int newCapacity = *capacity * 2;
+        alpha **newStack;
+        if (*capacity == MAX_STACK_SIZE) {
+            // still on the caller's array
+            newStack = malloc(newCapacity * sizeof(alpha *));
+            if (newStack) {
+                memcpy(newStack, *stack, *top * sizeof(alpha *));
+            }
+        } else {
+            newStack = realloc(*stack, newCapacity * sizeof(alpha *));
+        }
+
+        if (!newStack) {
+            return ERR_OUT_OF_MEMORY;
+        }
+
+        *stack = newStack;
+        *capacity = newCapacity;
+    }
+
+    (*stack)[*top] = node;
+    ++*top;
+    return RULES_OK;
+}
+
+static unsigned int walkAlpha(ruleset *tree,
+                              stateNode *state,
+                              char *mid,
+                              jsonObject *jo,
+                              unsigned char messageType,
+                              unsigned int *messageOffset,
+                              unsigned char sideEffect,
+                              alpha ***stackRef,
+                              unsigned int *capacity) { 
+    unsigned int top = 1;
     unsigned int entry;
     unsigned char messageStored = 0;
-    alpha *stack[MAX_STACK_SIZE];
-    stack[0] = alphaNode;
     alpha *currentAlpha;
     unsigned int result = ERR_EVENT_NOT_HANDLED;
     *messageOffset = UNDEFINED_HASH_OFFSET;
 
     while (top) {
         --top;
-        currentAlpha = stack[top];
+        currentAlpha = (*stackRef)[top];
         // add all disjunctive nodes to stack
         if (currentAlpha->nextListOffset) {
             unsigned int *nextList = &tree->nextPool[currentAlpha->nextListOffset];
@@ -1731,12 +1999,7 @@ static unsigned int handleAlpha(ruleset *tree,
                 unsigned int aresult = getObjectProperty(jo, listNode->value.a.expression.left.value.id.propertyNameHash, &property);
                 if (aresult == ERR_PROPERTY_NOT_FOUND) {
                     // filter out not exists (OP_NEX)
-                    if (top == MAX_STACK_SIZE) {
-                        return ERR_MAX_STACK_SIZE;
-                    }
-                    
-                    stack[top] = &listNode->value.a; 
-                    ++top;
+                    CHECK_RESULT(pushAlpha(stackRef, capacity, &top, &listNode->value.a));
                 }
             }
         }
@@ -1750,20 +2013,15 @@ static unsigned int handleAlpha(ruleset *tree,
                     node *hashNode = &tree->nodePool[nextHashset[entry]];
                     if (currentProperty->hash == hashNode->value.a.expression.left.value.id.propertyNameHash) {
                         if (hashNode->value.a.expression.right.type == JSON_IDENTIFIER || hashNode->value.a.expression.right.type == JSON_EXPRESSION) {
-                            if (top == MAX_STACK_SIZE) {
-                                return ERR_MAX_STACK_SIZE;
-                            }
-                            stack[top] = &hashNode->value.a; 
-                            ++top;
+                            CHECK_RESULT(pushAlpha(stackRef, capacity, &top, &hashNode->value.a));
                         } else {
                             unsigned char match = 0;
                             if (hashNode->value.a.expression.operator == OP_IALL || hashNode->value.a.expression.operator == OP_IANY) {
-                                CHECK_RESULT(isArrayMatch(tree,
-                                                          jo,
-                                                          jo,
-                                                          currentProperty, 
-                                                          &hashNode->value.a,
-                                                          &match));
+                                CHECK_RESULT(isMessageArrayMatch(tree,
+                                                                 jo,
+                                                                 currentProperty, 
+                                                                 &hashNode->value.a,
+                                                                 &match));
                             } else {
                                 CHECK_RESULT(isAlphaMatch(tree, 
                                                           &hashNode->value.a,
@@ -1773,12 +2031,7 @@ static unsigned int handleAlpha(ruleset *tree,
                             }
 
                             if (match) {
-                                if (top == MAX_STACK_SIZE) {
-                                    return ERR_MAX_STACK_SIZE;
-                                }
-
-                                stack[top] = &hashNode->value.a; 
-                                ++top;
+                                CHECK_RESULT(pushAlpha(stackRef, capacity, &top, &hashNode->value.a));
                             }
                         }
                     }
@@ -1810,6 +2063,38 @@ static unsigned int handleAlpha(ruleset *tree,
                                                sideEffect));
             }
         }
+    }
+
+    return result;
+}
+
+static unsigned int handleAlpha(ruleset *tree,
+                                stateNode *state,
+                                char *mid,
+                                jsonObject *jo,
+                                unsigned char messageType,
+                                alpha *alphaNode, 
+                                unsigned int *messageOffset,
+                                unsigned char sideEffect) { 
+    alpha *localStack[MAX_STACK_SIZE];
+    alpha **stack = localStack;
+    unsigned int capacity = MAX_STACK_SIZE;
+    stack[0] = alphaNode;
+    resetArrayCache();
+    arrayCacheActive = 1;
+    unsigned int result = walkAlpha(tree,
+                                    state,
+                                    mid,
+                                    jo,
+                                    messageType,
+                                    messageOffset,
+                                    sideEffect,
+                                    &stack,
+                                    &capacity);
+    arrayCacheActive = 0;
+    resetArrayCache();
+    if (stack != localStack) {
+        free(stack);
     }
 
     return result;

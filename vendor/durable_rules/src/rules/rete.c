@@ -90,7 +90,9 @@ static unsigned int storeString(ruleset *tree,
         tree->stringPoolLength = tree->stringPoolLength + newStringLength;
     }
 
-    strncpy(tree->stringPool + *stringOffset, newString, length);
+    // eligibility: memcpy, not strncpy: the source is a length-delimited slice of the JSON text,
+    // not a C string, and the terminator is written below (gcc -Wall warned on strncpy).
+    memcpy(tree->stringPool + *stringOffset, newString, length);
     tree->stringPool[tree->stringPoolLength - 1] = '\0';
     return RULES_OK;
 }
@@ -145,6 +147,10 @@ static unsigned int storeNode(ruleset *tree,
         tree->nodeOffset = tree->nodeOffset + 1;        
     }
 
+    // eligibility: a new node starts zeroed. Fields a node kind does not set were read anyway
+    // (createAlpha reads the right operand's type of a forward node), so the result depended on
+    // what the heap held: create_ruleset refused valid rules with error 102 now and then.
+    memset(*newNode, 0, sizeof(node));
     return RULES_OK;
 }
 
@@ -1126,6 +1132,10 @@ static unsigned int createForwardAlpha(ruleset *tree,
     newAlpha->value.a.expression.left.value.id.nameOffset = 0;
     newAlpha->value.a.expression.left.value.id.nameHash = 0;
     newAlpha->value.a.expression.operator = OP_NEX;
+    // eligibility: a forward node has no right operand; createAlpha reads its type when an item
+    // predicate ($iany/$iall) ends in an $or, and refused the rule (error 102) when the
+    // uninitialised byte happened to read as an identifier or an expression.
+    newAlpha->value.a.expression.right.type = JSON_NIL;
 
     return RULES_OK;
 }

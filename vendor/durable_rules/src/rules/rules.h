@@ -47,7 +47,10 @@
 #define NEXT_BUCKET_LENGTH 512
 #define NEXT_LIST_LENGTH 128
 #define BETA_LIST_LENGTH 256
-#define HASH_MASK 0x1F
+// eligibility: was 0x1F. A node's children live in a table of NEXT_BUCKET_LENGTH (512) slots
+// probed linearly from (hash & HASH_MASK): with 0x1F every child started in the first 32
+// slots, so with dozens of children every property of every message walked a long cluster.
+#define HASH_MASK (NEXT_BUCKET_LENGTH - 1)
 
 #define QUEUE_ASSERT_FACT 1
 #define QUEUE_ASSERT_EVENT 2

@@ -832,6 +832,12 @@ unsigned int createStateNode(void *tree,
     unsigned int nodeOffset;
     ruleset *rulesetTree = (ruleset*)tree;
 
+    // eligibility: refuse before taking a node. The check used to come after NEW and SET, so
+    // session 1,025 left a half-built node in the index that a later delete_state freed.
+    if (rulesetTree->statePool.count >= MAX_STATE_INDEX_LENGTH) {
+        return ERR_OUT_OF_MEMORY;
+    }
+
     NEW(stateNode, 
         rulesetTree->statePool, 
         nodeOffset);
@@ -843,12 +849,12 @@ unsigned int createStateNode(void *tree,
         sidHash, 
         nodeOffset);
 
-    if (rulesetTree->statePool.count > MAX_STATE_INDEX_LENGTH) {
-        return ERR_OUT_OF_MEMORY;
-    }
     rulesetTree->reverseStateIndex[rulesetTree->statePool.count - 1] = nodeOffset;
     stateNode *node = STATE_NODE(tree, nodeOffset); 
     node->offset = nodeOffset;
+    // eligibility: the action context was never initialised, so deleting a session that had
+    // not run an action freed whatever its pointers held (invalid free, segfault).
+    memset(&node->context, 0, sizeof(node->context));
 
     int sidLength = sizeof(char) * (strlen(sid) + 1);
     node->sid = malloc(sidLength);
@@ -1334,7 +1340,8 @@ static unsigned int fixupIds(jsonObject *jo, char generateId) {
         // Index intentionally offset by 1 to enable getObject 
         jo->propertyIndex[candidate] = jo->propertiesLength;
 
-        strncpy(jo->sidBuffer, "0", 1);
+        jo->sidBuffer[0] = '0';
+        jo->sidBuffer[1] = '\0';
         property->hash = HASH_SID;
         property->valueOffset = 0;
         property->valueLength = 1;

@@ -633,7 +633,7 @@ static unsigned int storeMessageCallback(void *context, char *ruleset, char *sid
     PyObject *callback = (PyObject *)context;
 
     arglist = Py_BuildValue("(sssIs)", ruleset, sid, mid, messageType, content);
-    result = PyEval_CallObject(callback, arglist);
+    result = PyObject_CallObject(callback, arglist);
     Py_DECREF(arglist);
     
     RESULT_TO_INT(result, errorCode);
@@ -680,7 +680,7 @@ static unsigned int deleteMessageCallback(void *context, char *ruleset, char *si
     PyObject *callback = (PyObject *)context;
 
     arglist = Py_BuildValue("(sss)", ruleset, sid, mid);
-    result = PyEval_CallObject(callback, arglist);
+    result = PyObject_CallObject(callback, arglist);
     Py_DECREF(arglist);
     
     RESULT_TO_INT(result, errorCode);
@@ -727,7 +727,7 @@ static unsigned int queueMessageCallback(void *context, char *ruleset, char *sid
     PyObject *callback = (PyObject *)context;
 
     arglist = Py_BuildValue("(ssIs)", ruleset, sid, actionType, content);
-    result = PyEval_CallObject(callback, arglist);
+    result = PyObject_CallObject(callback, arglist);
     Py_DECREF(arglist);
     
     RESULT_TO_INT(result, errorCode);
@@ -774,7 +774,7 @@ static unsigned int getQueuedMessagesCallback(void *context, char *ruleset, char
     PyObject *callback = (PyObject *)context;
 
     arglist = Py_BuildValue("(ss)", ruleset, sid);
-    result = PyEval_CallObject(callback, arglist);
+    result = PyObject_CallObject(callback, arglist);
     Py_DECREF(arglist);
 
     RESULT_TO_INT(result, errorCode);
@@ -849,7 +849,7 @@ static unsigned int getIdleStateCallback(void *context, char *ruleset) {
     PyObject *callback = (PyObject *)context;
 
     arglist = Py_BuildValue("(s)", ruleset);
-    result = PyEval_CallObject(callback, arglist);
+    result = PyObject_CallObject(callback, arglist);
     Py_DECREF(arglist);
 
     RESULT_TO_INT(result, errorCode);
@@ -953,7 +953,7 @@ static PyMethodDef myModule_methods[] = {
 
 static struct PyModuleDef moduledef = {
         PyModuleDef_HEAD_INIT,
-        "durable_rules_engine",
+        "_eligibility_durable_engine",
         NULL,
         -1,
         myModule_methods,
@@ -963,11 +963,11 @@ static struct PyModuleDef moduledef = {
         NULL
 };
 
-PyMODINIT_FUNC PyInit_durable_rules_engine(void)
+PyMODINIT_FUNC PyInit__eligibility_durable_engine(void)
 {
     PyObject *m = PyModule_Create(&moduledef);
     if (m != NULL) {
-        RulesError = PyErr_NewException("durable_rules_engine.error", NULL, NULL);
+        RulesError = PyErr_NewException("_eligibility_durable_engine.error", NULL, NULL);
         Py_INCREF(RulesError);
         PyModule_AddObject(m, "error", RulesError);
     }
