@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
 from eligibility._facts import Facts, Normaliser
+from eligibility._gcpause import LONG_RECORD, collector_paused
 from eligibility._loader import iter_ruleset_files, load_ruleset_files
 from eligibility._model import Cite, CriterionDef, MeasureDef, Ruleset
 from eligibility._outcome import MeasureVerdict, decide
@@ -282,6 +283,12 @@ class Registry:
 
     def evaluate(self, case: Case) -> Decision:
         """Screen one case against every ruleset of its jurisdiction."""
+        if len(case.priors or ()) + len(case.charges or ()) < LONG_RECORD:
+            return self._evaluate(case)
+        with collector_paused():  # see eligibility/_gcpause.py
+            return self._evaluate(case)
+
+    def _evaluate(self, case: Case) -> Decision:
         code = case.jurisdiction.lower()
         groups = self.groups_for(code)
         if groups is None:
