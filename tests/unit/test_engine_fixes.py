@@ -8,12 +8,14 @@ heap is first filled with a chosen byte, which turns "now and then" into "every 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import _eligibility_durable_engine as engine
 import pytest
 
 import eligibility
@@ -113,3 +115,36 @@ def test_a_full_handle_of_rules_can_all_fire_at_once() -> None:
         assert {"s", *(f"m{i}" for i in range(RULES_PER_HANDLE))} == ruleset.fired({"t": "case"})
     finally:
         ruleset.close()
+
+
+def _or_groups(groups: int) -> str:
+    item = {
+        # 50 fields at most: an element may have 254 properties (error 302 past it)
+        "$and": [{"$or": [{f"$i.f{j % 50}": "A"}, {f"$i.f{j % 50}": "B"}]} for j in range(groups)],
+    }
+    pattern = {"$and": [{"t": "case"}, {"$iany": {"c_priors": item}}]}
+    return json.dumps({"w": {"all": [{"m": pattern}]}})
+
+
+@pytest.mark.parametrize("groups", [14, 500])
+def test_a_pattern_with_many_or_groups_loads_and_matches(groups: int) -> None:
+    """Error 113: a pattern's $and/$or structure lived in 32 entries inside every node, so an item
+    predicate of 14 same-field `$or`s was refused (13 loaded); the sequence now grows, to 1,023
+    entries (500 groups is 1,004)."""
+    handle = engine.create_ruleset(f"groups{groups}", _or_groups(groups))
+    try:
+        prior = {f"f{j % 50}": "B" for j in range(groups)}
+        doc = json.dumps({"t": "case", "sid": "g", "c_priors": [{"f0": "C"}, prior]})
+        rc, state = engine.assert_fact(handle, doc)
+        started = engine.start_action_for_state(handle, state)
+        assert (0, True) == (rc, started is not None)
+        assert engine.complete_and_start_action(handle, state) is None
+        engine.retract_fact(handle, doc)
+        engine.delete_state(handle, "g")
+    finally:
+        engine.delete_ruleset(handle)
+
+
+def test_a_pattern_past_the_new_bound_is_refused_with_error_113() -> None:
+    with pytest.raises(engine.error, match="error code: 113"):
+        engine.create_ruleset("groups520", _or_groups(520))

@@ -40,22 +40,42 @@
 
 #define MAX_ACTIONS 4096
 
+// eligibility: room for one more entry in a beta node's expression sequence (see rete.h).
+static unsigned int reserveExpression(expressionSequence *exprs) {
+    if (exprs->length + 1 >= MAX_SEQUENCE_EXPRESSIONS) {
+        return ERR_EXPRESSION_LIMIT_EXCEEDED;
+    }
+
+    if (exprs->length == exprs->capacity) {
+        unsigned int capacity = exprs->capacity ? exprs->capacity * 2 : 8;
+        if (capacity > MAX_SEQUENCE_EXPRESSIONS) {
+            capacity = MAX_SEQUENCE_EXPRESSIONS;
+        }
+
+        expression *expressions = realloc(exprs->expressions, capacity * sizeof(expression));
+        if (!expressions) {
+            return ERR_OUT_OF_MEMORY;
+        }
+
+        exprs->expressions = expressions;
+        exprs->capacity = capacity;
+    }
+
+    return RULES_OK;
+}
+
 #define GET_EXPRESSION(tree, betaOffset, expr) do { \
     expressionSequence *exprs = &tree->nodePool[betaOffset].value.b.expressionSequence; \
+    CHECK_RESULT(reserveExpression(exprs)); \
     expr = &exprs->expressions[exprs->length]; \
     ++exprs->length; \
-    if (exprs->length == MAX_SEQUENCE_EXPRESSIONS) { \
-        return ERR_EXPRESSION_LIMIT_EXCEEDED; \
-    } \
 } while(0)
 
 #define APPEND_EXPRESSION(tree, betaOffset, op) do { \
     expressionSequence *exprs = &tree->nodePool[betaOffset].value.b.expressionSequence; \
+    CHECK_RESULT(reserveExpression(exprs)); \
     exprs->expressions[exprs->length].operator = op; \
     ++exprs->length; \
-    if (exprs->length == MAX_SEQUENCE_EXPRESSIONS) { \
-        return ERR_EXPRESSION_LIMIT_EXCEEDED; \
-    } \
 } while(0)
 
 
@@ -1936,6 +1956,14 @@ unsigned int createRuleset(unsigned int *handle, char *name, char *rules) {
 unsigned int deleteRuleset(unsigned int handle) {
     ruleset *tree;
     RESOLVE_HANDLE(handle, &tree);
+
+    // eligibility: beta nodes own their expression sequences (see rete.h)
+    for (unsigned int i = 0; i < tree->nodeOffset; ++i) {
+        node *current = &tree->nodePool[i];
+        if (current->type == NODE_BETA || current->type == NODE_CONNECTOR) {
+            free(current->value.b.expressionSequence.expressions);
+        }
+    }
 
     free(tree->nodePool);
     free(tree->nextPool);

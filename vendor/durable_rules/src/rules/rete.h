@@ -38,7 +38,10 @@
 #define NODE_M_OFFSET 0
 
 #define MAX_STATE_INDEX_LENGTH 1024
-#define MAX_SEQUENCE_EXPRESSIONS 32
+// eligibility: was 32 entries held inside every node (so every node was about 1.8 KB, and a rule
+// with 14 $or groups in one pattern failed with error 113). The sequence is now a growable
+// array owned by its beta node; this is only the bound that still reports error 113.
+#define MAX_SEQUENCE_EXPRESSIONS 1024
 
 typedef struct identifier {
     unsigned int propertyNameHash;
@@ -77,8 +80,9 @@ typedef struct expressionSequence {
     unsigned int nameOffset;
     unsigned int aliasOffset;
     unsigned short length;
+    unsigned short capacity;
     unsigned char not;
-    expression expressions[MAX_SEQUENCE_EXPRESSIONS];
+    expression *expressions;
 } expressionSequence;
 
 typedef struct alpha {
