@@ -27,7 +27,7 @@ from eligibility._compile import Plan
 from eligibility.errors import EngineError
 
 DURABLE_VERSION = "2.0.28"
-"""The pinned durable-rules release this adapter and its workarounds were verified against."""
+"""The durable-rules release the vendored engine was taken from (vendor/durable_rules/CHANGES.md)."""
 
 _SLOT = "w"
 _MAX_FIELDS = 250
