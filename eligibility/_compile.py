@@ -51,8 +51,10 @@ class _TooLarge(Exception):
 
 
 MAX_ITEM_EXPRESSIONS = 24
-"""Most comparisons one witness rule may hold; durable-rules 2.0.28 fails with error 113
-(expression limit) on long item predicates, e.g. a `not in` over dozens of codes."""
+"""Most comparisons one witness rule may hold; a longer item body is lifted into a derived field.
+durable-rules 2.0.28 failed with error 113 on long item predicates; the vendored engine accepts
+them (vendor/durable_rules/CHANGES.md, item 10), and the bound stays because a set lookup in the
+normaliser is cheaper than dozens of comparisons per item per rule."""
 
 
 LIFT_MEMBERSHIP = 4
@@ -324,8 +326,8 @@ class Compiler:
             body = self.body(node.body, node.var, list_name)
             rules = self._witnesses(node, body, list_name)
         except _TooLarge:
-            # durable-rules refuses long item predicates (error 113) and large rule sets are
-            # slow: the body is lifted whole into a derived item field, three-valued as ever.
+            # Long item predicates make large, slow rule sets (durable-rules 2.0.28 refused them
+            # with error 113): the body is lifted whole into a derived item field, three-valued.
             lifted = self.lifted_bool(node.body, (node.var, list_name))
             rules = self._witnesses(node, ("lit", lifted), list_name)
         index = len(self.plan.atoms)

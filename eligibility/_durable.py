@@ -1,5 +1,7 @@
 """The durable-rules adapter: the only module that imports durable-rules.
 
+The engine is vendored (``vendor/durable_rules``, built as ``_eligibility_durable_engine``).
+
 It drives the C binding (``durable_rules_engine``) directly, never ``durable.engine.Host``:
 Host starts timer threads that race with synchronous use and swallows errors raised in actions.
 Each compiled ruleset gets its own handle and one internal session slot (``"w"``), never the
@@ -18,22 +20,23 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import durable_rules_engine as _dre
+import _eligibility_durable_engine as _dre
 import orjson
 
 from eligibility._compile import Plan
 from eligibility.errors import EngineError
 
 DURABLE_VERSION = "2.0.28"
-"""The pinned durable-rules release this adapter and its workarounds were verified against."""
+"""The durable-rules release the vendored engine was taken from (vendor/durable_rules/CHANGES.md)."""
 
 _SLOT = "w"
 _MAX_FIELDS = 250
-RULES_PER_HANDLE = 30
-"""durable-rules walks its alpha network with a fixed stack of 64 pending nodes
-(``MAX_STACK_SIZE`` in events.c) and fails with error 303 when more than that match at once;
-it also caps the results of one assertion. A handle never holds more than this many rules, so
-neither limit can be reached; a large ruleset is spread over several handles."""
+RULES_PER_HANDLE = 120
+"""Most rules one handle holds; a larger ruleset is spread over several handles. The engine keeps
+the ``$nex`` children of a node in a list of 128 (error 107 past it) and every rule's condition
+hangs off the sentinel's ``t`` test, so one handle stays below that. (It was 30 while the engine
+walked its network with a fixed stack of 64 pending nodes and failed with error 303 past it;
+the vendored engine grows that stack, vendor/durable_rules/CHANGES.md.)"""
 _names = itertools.count()
 
 
@@ -182,9 +185,7 @@ class DurableRuleset:
                 self._aliases.setdefault(same, []).append(name)
         self._handles: list[_Handle] = []
         self._sessions: set[int] = set()
-        """Handles whose slot session exists and has run an action (safe to delete)."""
-        self._unsafe: set[int] = set()
-        """Handles holding a session that never ran an action (never deleted)."""
+        """Handles whose slot session exists."""
         try:
             for chunk in _group(plan, names):
                 rules = {"s": sentinel, **{n: plan.rules[n] for n in chunk}}
@@ -210,16 +211,12 @@ class DurableRuleset:
             for h in self._handles:
                 if h.needs is not None and not fact.get(h.needs):
                     continue  # every rule here needs a non-empty list the case does not have
+                self._sessions.add(h.handle)  # asserting creates the slot's session
                 got = _fire(h.handle, h.document(fact, trimmed))
                 if "s" not in got:
-                    # The slot's session now exists without having run an action: deleting it,
-                    # or the ruleset holding it, frees uninitialised memory (a segfault), so
-                    # this handle is never deleted.
-                    self._unsafe.add(h.handle)
                     raise EngineError(
                         "the sentinel rule did not fire: durable-rules did not see the case"
                     )
-                self._sessions.add(h.handle)
                 names |= got
         for name in [n for n in names if n in self._aliases]:
             names.update(self._aliases[name])
@@ -230,13 +227,12 @@ class DurableRuleset:
         with self._lock:
             handles, self._handles = [h.handle for h in self._handles], []
             for handle in handles:
-                if handle in self._unsafe:
-                    continue  # leaked on purpose; see `fired`
                 # Best effort: a handle that cannot be deleted is unusable anyway. The slot's
                 # session goes first (deleting a ruleset frees its pools but not live sessions).
-                with contextlib.suppress(Exception):
-                    if handle in self._sessions:
+                if handle in self._sessions:
+                    with contextlib.suppress(Exception):  # already gone after a refused case
                         _dre.delete_state(handle, _SLOT)
+                with contextlib.suppress(Exception):
                     _dre.delete_ruleset(handle)
 
     def __del__(self) -> None:  # pragma: no cover - best effort at interpreter exit
@@ -247,27 +243,12 @@ class DurableRuleset:
             pass
 
 
-CREATE_ATTEMPTS = 6
-
-
 def _create(name: str, definition: str) -> int:
-    """Create a handle. durable-rules 2.0.28 sometimes refuses a valid definition with error 102;
-    it depends on the process's heap (the same text loads later, and a fresh process loads it),
-    which points at an uninitialised read in its parser. Each retry pads the text with
-    whitespace so the parser works in a differently sized buffer. An invalid definition fails
-    every attempt, so it is still reported."""
-    for attempt in range(CREATE_ATTEMPTS):
-        # Held across the call: a block of a new size moves where the parser's buffers land.
-        ballast = bytearray(4096 * attempt * attempt)
-        try:
-            handle: int = _dre.create_ruleset(name, " " * (97 * attempt) + definition)
-            return handle
-        except Exception as exc:
-            if "error code: 102" not in str(exc) or attempt == CREATE_ATTEMPTS - 1:
-                raise
-        finally:
-            del ballast
-    raise AssertionError("unreachable")  # pragma: no cover
+    """Create a handle. (durable-rules 2.0.28 refused valid definitions with error 102 now and
+    then, depending on the heap: it read a node field it never set. The vendored engine zeroes
+    its nodes, so a refusal is now always the definition's fault and is not retried.)"""
+    handle: int = _dre.create_ruleset(name, definition)
+    return handle
 
 
 def _fire(handle: int, doc: str) -> set[str]:

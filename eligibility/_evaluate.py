@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
 from eligibility._facts import Facts, Normaliser
+from eligibility._gcpause import LONG_RECORD, collector_paused
 from eligibility._loader import iter_ruleset_files, load_ruleset_files
 from eligibility._model import Cite, CriterionDef, MeasureDef, Ruleset
 from eligibility._outcome import MeasureVerdict, decide
@@ -292,6 +293,12 @@ class Registry:
         What the rulesets cannot read (a citation, a substance, a unit) is unknown and listed in
         the decision's ``notices``; with ``strict`` such a case is refused instead
         (:class:`CaseError` naming each value)."""
+        if len(case.priors or ()) + len(case.charges or ()) < LONG_RECORD:
+            return self._evaluate(case, strict)
+        with collector_paused():  # see eligibility/_gcpause.py
+            return self._evaluate(case, strict)
+
+    def _evaluate(self, case: Case, strict: bool) -> Decision:
         code = case.jurisdiction.lower()
         groups = self.groups_for(code)
         if groups is None:
