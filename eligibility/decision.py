@@ -333,6 +333,7 @@ class AsOfOut(BaseModel):
     model_config = _CONFIG
 
     date: str
+    """The day the case was decided as of (YYYY-MM-DD)."""
     replaces_decision_date: str | None
     """The case's own decision date, which ``date`` replaced (``null`` when it gave none)."""
 
@@ -343,8 +344,11 @@ class Answer(BaseModel):
     model_config = _CONFIG
 
     fact: str
+    """The fact, as a path in the case document."""
     value: Any
+    """The answer given to it."""
     text: str
+    """The answer in plain language."""
 
 
 class NextQuestion(BaseModel):
@@ -353,7 +357,9 @@ class NextQuestion(BaseModel):
     model_config = _CONFIG
 
     fact: str
+    """The missing fact, as a path in the case document."""
     question: str
+    """The question to ask."""
     settles: list[str]
     """Measures it decides whichever way it is answered."""
     may_settle: list[str]
@@ -366,8 +372,11 @@ class DecidingAnswers(BaseModel):
     model_config = _CONFIG
 
     measure: str
+    """The measure these answers decide."""
     outcome: Outcome
+    """The outcome they decide it as."""
     answers: list[Answer]
+    """The answers, all needed together."""
 
 
 class QuestionsOut(BaseModel):
@@ -377,7 +386,9 @@ class QuestionsOut(BaseModel):
     model_config = _CONFIG
 
     ranked: list[NextQuestion]
+    """The missing facts, the most deciding first."""
     deciding_answers: list[DecidingAnswers]
+    """The smallest sets of answers that decide each undetermined measure."""
 
 
 class OutcomeChange(BaseModel):
@@ -386,16 +397,22 @@ class OutcomeChange(BaseModel):
     model_config = _CONFIG
 
     measure: str
+    """The measure whose outcome changes."""
     date: str
+    """The first day of the new outcome (YYYY-MM-DD)."""
     before: Outcome
+    """The outcome the day before."""
     outcome: Outcome
+    """The outcome from that day."""
     kind: Literal["gained", "lost", "changed"]
     """``gained``: becomes eligible or entitled; ``lost``: stops being so."""
     criterion: str | None
     """The criterion whose result turns on that day (``null`` when the law itself starts or
     stops being in force)."""
     text: str
+    """Why, in plain language, naming the date that sets it."""
     citation: CitationOut
+    """The provision that sets the date."""
 
 
 class Change(BaseModel):
@@ -404,11 +421,15 @@ class Change(BaseModel):
     model_config = _CONFIG
 
     fact: str
+    """The fact to change, as a path in the case document."""
     value: Any
     """A value that makes the change (``text`` states the whole range that would)."""
     text: str
+    """The change in plain language ("if the person consents")."""
     criterion: str
+    """The criterion the change turns."""
     citation: CitationOut
+    """The provision behind that criterion."""
 
 
 class Counterfactual(BaseModel):
@@ -417,8 +438,11 @@ class Counterfactual(BaseModel):
     model_config = _CONFIG
 
     measure: str
+    """The measure the changes would open."""
     outcome: Outcome
+    """The outcome the measure would then have."""
     changes: list[Change]
+    """The changes, all needed together; none of the case's fixed past is changed."""
 
 
 class LawStateOutcome(BaseModel):
@@ -427,7 +451,9 @@ class LawStateOutcome(BaseModel):
     model_config = _CONFIG
 
     measure: str
+    """The measure."""
     outcome: Outcome
+    """Its outcome under that law."""
 
 
 class LawState(BaseModel):
@@ -438,7 +464,9 @@ class LawState(BaseModel):
     law_of: str
     """The first day of this state of the law within the interval."""
     version: str
+    """The ruleset version in force then."""
     outcomes: list[LawStateOutcome]
+    """Each measure's outcome under that law."""
 
 
 class MilderLaw(BaseModel):
@@ -448,14 +476,20 @@ class MilderLaw(BaseModel):
     model_config = _CONFIG
 
     measure: str
+    """The measure."""
     applied: Outcome
+    """Its outcome under the law applied."""
     applied_law_of: str | None
+    """The day whose law was applied."""
     mildest: Outcome
+    """The mildest outcome any law in force between the act and the decision gives it."""
     mildest_law_of: str
+    """The day whose law gives that mildest outcome."""
     milder: bool
     """True when a law in force between the act and the decision opens the measure (eligible or
     entitled) where the law applied does not, or entitles where it only makes eligible."""
     text: str
+    """What the comparison says, in plain language."""
 
 
 class LexMitiorOut(BaseModel):
@@ -465,11 +499,14 @@ class LexMitiorOut(BaseModel):
     model_config = _CONFIG
 
     ruleset: str
+    """The ruleset compared."""
     governing: str
     """How the ruleset itself selects its law (``offense_date``, ``decision_date`` or
     ``more_favourable``), and why."""
     states: list[LawState]
+    """Each state of its law between the act and the decision, with the outcomes it gives."""
     measures: list[MilderLaw]
+    """Per measure: the outcome applied and the mildest one any of those laws gives."""
 
 
 class WhatIfOut(BaseModel):
@@ -478,11 +515,15 @@ class WhatIfOut(BaseModel):
     model_config = _CONFIG
 
     next_questions: QuestionsOut | None = None
+    """What to ask next, when asked for."""
     timeline: list[OutcomeChange] | None = None
+    """The dates from which outcomes are gained or lost, when asked for."""
     timeline_horizon: str | None = None
     """The last day the timeline looked at."""
     counterfactuals: list[Counterfactual] | None = None
+    """What would have to be different, when asked for."""
     lex_mitior: list[LexMitiorOut] | None = None
+    """The milder-law comparison, when asked for."""
 
 
 Decision.model_rebuild()

@@ -93,7 +93,7 @@ def test_quoted_cells_keep_text_that_looks_like_something_else() -> None:
         (["case_id", "jurisdiction", "consent"], ["a", "US-CA", "maybe"], "error: consent: expected true or false"),
         (["case_id", "jurisdiction", "charges.0.quantity.value", "charges.0.quantity.unit"], ["a", "US-CA", "lots", "g"], "error: charges.0.quantity.value: expected a number"),
         (["case_id", "jurisdiction", "charges.0.quantity.value", "charges.0.quantity.unit"], ["a", "US-CA", "-1", "g"], "error: charges.0.quantity.value: Input should be greater than or equal to 0"),
-        (["case_id", "jurisdiction", "offense_date"], ["a", "US-CA", "2024-02-30"], "error: offense_date: expected a date as YYYY-MM-DD"),
+        (["case_id", "jurisdiction", "offense_date"], ["a", "US-CA", "2024-02-30"], "error: offense_date: expected a date as YYYY-MM-DD: February has 29 days in 2024, so 2024-02-30 does not exist"),
         (["case_id", "jurisdiction", "priors"], ["a", "US-CA", "-2"], "error: priors: expected the number of items"),
         (["case_id", "jurisdiction", "priors.1.felony"], ["a", "US-CA", "true"], "error: priors.0: item 0 has no cell filled but a later item has (hint: number items from 0 without gaps, or give the number of items in a `priors` column)"),
         (["case_id", "jurisdiction", "priors", "priors.1.felony"], ["a", "US-CA", "1", "true"], "error: priors.1: item 1 is given but the list has 1 item(s) (hint: raise the number in the `priors` column or leave it empty)"),

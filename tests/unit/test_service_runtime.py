@@ -36,13 +36,13 @@ def test_concurrent_requests_never_share_the_engine(
     lock = threading.Lock()
     evaluate = durable_registry.evaluate
 
-    def counted(case: Any) -> Decision:
+    def counted(case: Any, strict: bool = False) -> Decision:
         nonlocal running, most
         with lock:
             running += 1
             most = max(most, running)
         try:
-            return evaluate(case)
+            return evaluate(case, strict=strict)
         finally:
             with lock:
                 running -= 1
@@ -75,9 +75,9 @@ def test_an_outsized_case_is_decided_on_the_engine_thread_and_a_small_one_on_the
     threads: list[str] = []
     evaluate = durable_registry.evaluate
 
-    def where(case: Any) -> Decision:
+    def where(case: Any, strict: bool = False) -> Decision:
         threads.append(threading.current_thread().name)
-        return evaluate(case)
+        return evaluate(case, strict=strict)
 
     monkeypatch.setattr(durable_registry, "evaluate", where)
     small = CA.read_bytes()
@@ -244,16 +244,17 @@ def test_failures_are_problems_and_logs_hold_no_case_data(
     caplog.set_level(logging.DEBUG)
 
     ok = request(service, "POST", "/v1/evaluate", json=case)
-    refused = request(service, "POST", "/v1/evaluate", json=bad)
+    # An unreadable statute is decided with a notice; strict mode refuses it (422).
+    refused = request(service, "POST", "/v1/evaluate?strict=true", json=bad)
     evaluate = durable_registry.evaluate
 
-    def crash(c: Any) -> Decision:
+    def crash(c: Any, strict: bool = False) -> Decision:
         raise RuntimeError(f"crashed on {c.case_id}")
 
     monkeypatch.setattr(durable_registry, "evaluate", crash)
     crashed = request(service, "POST", "/v1/evaluate", json=case)
 
-    def engine_fails(c: Any) -> Decision:
+    def engine_fails(c: Any, strict: bool = False) -> Decision:
         raise EngineError(f"durable-rules failed on {c.case_id}")
 
     monkeypatch.setattr(durable_registry, "evaluate", engine_fails)
