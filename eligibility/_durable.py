@@ -24,6 +24,7 @@ import _eligibility_durable_engine as _dre
 import orjson
 
 from eligibility._compile import Plan
+from eligibility._ruleset_bounds import fnv1a_32
 from eligibility.errors import EngineError
 
 DURABLE_VERSION = "2.0.28"
@@ -38,15 +39,6 @@ hangs off the sentinel's ``t`` test, so one handle stays below that. (It was 30 
 walked its network with a fixed stack of 64 pending nodes and failed with error 303 past it;
 the vendored engine grows that stack, vendor/durable_rules/CHANGES.md.)"""
 _names = itertools.count()
-
-
-def fnv1a_32(text: str) -> int:
-    """durable-rules' field-name hash; two names with the same hash are the same field to it."""
-    h = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        h ^= byte
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h
 
 
 def _dumps(value: Any) -> str:

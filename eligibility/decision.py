@@ -11,6 +11,8 @@ from typing import Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
+from eligibility.records.notices import NoticeKind
+
 SCHEMA_VERSION = "1.1"
 DISCLAIMER = (
     "This is a screening aid, not legal advice: it states what the encoded law makes "
@@ -177,16 +179,7 @@ class NoticeOut(BaseModel):
 
     location: str
     """Where in the case, e.g. ``charges[0].statute``."""
-    kind: Literal[
-        "citation_read",
-        "citation_ambiguous",
-        "citation_not_in_table",
-        "citation_unreadable",
-        "substance_read",
-        "substance_unknown",
-        "unit_unknown",
-        "quantity_basis",
-    ]
+    kind: NoticeKind
     """``*_read``: read, and how; ``citation_ambiguous``: the record does not say which
     sub-level, so only what every reading shares is known; ``citation_not_in_table``,
     ``citation_unreadable``, ``substance_unknown``, ``unit_unknown``: not read, so what depends on

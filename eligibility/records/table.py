@@ -269,16 +269,7 @@ class StatuteTable:
         if decl is not None and decl.section != "*" and decl.same_offence_as:
             codes = [c for c in decl.same_offence_as if c in self.rows]
             if len(codes) == 1:
-                row = self.rows[codes[0]]
-                return Reading(
-                    recorded,
-                    "shared",
-                    (row.code,),
-                    row.code,
-                    _known(row.attributes),
-                    part.text(),
-                    decl.because,
-                )
+                return self._as_row(recorded, codes[0], part, decl.because)
             if codes:
                 return _merge(
                     recorded,
@@ -287,15 +278,7 @@ class StatuteTable:
         if ancestor is not None and decl is not None and (decl.inherit or decl.values):
             row = self.rows[ancestor[1]]
             if decl.inherit == "all":
-                return Reading(
-                    recorded,
-                    "shared",
-                    (row.code,),
-                    row.code,
-                    _known(row.attributes),
-                    part.text(),
-                    decl.because,
-                )
+                return self._as_row(recorded, row.code, part, decl.because)
             attrs = {a: v for a, v in _known(row.attributes).items() if a in decl.inherit}
             attrs.update(decl.values)
             return Reading(recorded, "shared", (row.code,), None, attrs, part.text(), decl.because)
@@ -332,6 +315,13 @@ class StatuteTable:
             if r > rank:
                 best, rank = s, r
         return best
+
+    def _as_row(self, recorded: str, code: str, part: Part, because: str) -> Reading:
+        """``part`` read as row ``code``'s offence, as a declaration says (``because``)."""
+        row = self.rows[code]
+        return Reading(
+            recorded, "shared", (code,), code, _known(row.attributes), part.text(), because
+        )
 
     def _exact(self, recorded: str, code: str, cited: str) -> Reading:
         row = self.rows[code]
