@@ -6,8 +6,9 @@ import pytest
 
 from eligibility import EngineError, parse_case
 from eligibility._compile import Plan
-from eligibility._durable import DurableRuleset, fnv1a_32
+from eligibility._durable import DurableRuleset
 from eligibility._evaluate import Registry
+from eligibility._ruleset_bounds import fnv1a_32
 from tests.conftest import FIXTURES
 
 
