@@ -7,6 +7,7 @@ import functools
 import itertools
 import math
 import os
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -624,9 +625,10 @@ class _Notices:
 
 def _loc_key(location: str) -> tuple[Any, ...]:
     """``charges[10]`` after ``charges[2]``."""
-    import re
+    return tuple(int(p) if p.isdigit() else p for p in _INDEX.split(location))
 
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"\[(\d+)\]", location))
+
+_INDEX = re.compile(r"\[(\d+)\]")
 
 
 class _Collector:

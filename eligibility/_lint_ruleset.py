@@ -18,7 +18,8 @@ from eligibility._lint_checks import Finding, Level, finding, loader_code
 from eligibility._lint_logic import GaveUp, Names, Reach, reach
 from eligibility._loader import load_ruleset_text
 from eligibility._model import CriterionDef, MeasureDef, Ruleset
-from eligibility._reference import children, facts_read
+from eligibility._reference import facts_read
+from eligibility._ruleset_bounds import names_in
 from eligibility._types import CASE_FIELDS, Scalar
 from eligibility._yaml import Loaded, YamlError, load_yaml
 from eligibility.errors import ConditionSyntaxError, RulesetError
@@ -320,16 +321,7 @@ def _called(text: str) -> set[str]:
         node = E.parse(text)
     except ConditionSyntaxError:
         return set()
-    out: set[str] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, E.Name):
-            out.add(n.name)
-        elif isinstance(n, E.Call):
-            out.add(n.func)
-        stack.extend(children(n))
-    return out
+    return names_in(node)
 
 
 def _citations(node: Any) -> Iterator[S.Citation]:

@@ -8,6 +8,7 @@ pure (actual, active-substance) weight is not the weight of the mixture.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -76,6 +77,7 @@ def _singular(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1024)  # units repeat from case to case; the reading is pure
 def read_unit(recorded: str) -> UnitReading:
     """Read ``recorded`` (``g gross``, ``Grams (net)``, ``tablets``…)."""
     words = [_singular(w) for w in re.findall(r"[a-zµ]+", recorded.lower().replace("μ", "µ"))]

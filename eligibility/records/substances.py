@@ -64,9 +64,21 @@ class Substances:
             self.to_name.setdefault(substance_key(name), name)
         self.ignore = {substance_key(w) for w in ignore_words}
         self.names = sorted(set(self.to_name.values()))
+        self._seen: dict[str, SubstanceReading] = {}
 
     def read(self, recorded: str) -> SubstanceReading:
-        """Read ``recorded``."""
+        """Read ``recorded`` (memoised, bounded: a stream of odd names cannot grow it)."""
+        try:
+            return self._seen[recorded]
+        except KeyError:
+            pass
+        reading = self._read(recorded)
+        if len(self._seen) >= 16_384:
+            self._seen.clear()
+        self._seen[recorded] = reading
+        return reading
+
+    def _read(self, recorded: str) -> SubstanceReading:
         key = substance_key(recorded)
         name = self.to_name.get(key)
         if name is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -131,7 +131,6 @@ class Vocabulary:
     file: VocabularyFile
     path: str
     content_hash: str
-    sharing: tuple[Sharing, ...] = field(default=())
 
     def sharing_for(self, families: dict[str, list[str]]) -> tuple[Sharing, ...]:
         """The sub-level declarations, read with ``families``."""

@@ -121,7 +121,7 @@ def register(app: FastAPI, runtime: Runtime) -> None:
             description="Comma-separated: next_questions, timeline, counterfactuals, lex_mitior, all; empty for none.",
         ),
     ) -> Response:
-        raw = await read_body(request, settings.max_body_bytes)
+        raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         return await run(lambda registry: what_if_decision(raw, registry, as_of, parts))
 
     @app.post(
@@ -135,7 +135,7 @@ def register(app: FastAPI, runtime: Runtime) -> None:
         request: Request,
         as_of: str | None = Query(None, description="Decide as of this day (YYYY-MM-DD)."),
     ) -> Response:
-        raw = await read_body(request, settings.max_body_bytes)
+        raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         return await run(lambda registry: next_question(raw, registry, as_of))
 
     @app.post(
@@ -145,5 +145,5 @@ def register(app: FastAPI, runtime: Runtime) -> None:
         responses=problem_responses(400, 413, 415, 422, 503),
     )
     async def replay_route(request: Request) -> Response:
-        raw = await read_body(request, settings.max_body_bytes)
+        raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         return await run(lambda registry: replayed(raw, registry))
