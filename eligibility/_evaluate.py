@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import math
 import os
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Any, Literal, Protocol, TypeVar, cast, overload
 
+import orjson
 from pydantic import BaseModel
 
 from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
@@ -29,17 +31,25 @@ from eligibility.case import Case
 from eligibility.decision import (
     DISCLAIMER,
     SCHEMA_VERSION,
+    AnyDecision,
     AssumptionOut,
     CitationOut,
     CriterionResult,
+    DecidingCriterion,
+    DecidingDecision,
     Decision,
     EngineInfo,
+    Explanation,
     FactRead,
     GoverningDate,
+    MeasureDeciding,
+    MeasureOutcome,
     MeasureResult,
     MissingFact,
     NoticeOut,
+    OutcomeDecision,
     RulesetApplied,
+    RulesetHash,
     UnsettledPoint,
 )
 from eligibility.errors import (
@@ -288,18 +298,39 @@ class Registry:
             return None
         return {**inherited, **own}
 
-    def evaluate(self, case: Case, strict: bool = False) -> Decision:
+    @overload
+    def evaluate(
+        self, case: Case, strict: bool = False, explain: Literal["full"] = "full"
+    ) -> Decision: ...
+    @overload
+    def evaluate(
+        self, case: Case, strict: bool = False, *, explain: Literal["deciding"]
+    ) -> DecidingDecision: ...
+    @overload
+    def evaluate(
+        self, case: Case, strict: bool = False, *, explain: Literal["outcome"]
+    ) -> OutcomeDecision: ...
+    @overload
+    def evaluate(
+        self, case: Case, strict: bool = False, *, explain: Explanation
+    ) -> AnyDecision: ...
+    def evaluate(self, case: Case, strict: bool = False, explain: Explanation = "full") -> Any:
         """Screen one case against every ruleset of its jurisdiction.
 
         What the rulesets cannot read (a citation, a substance, a unit) is unknown and listed in
         the decision's ``notices``; with ``strict`` such a case is refused instead
-        (:class:`CaseError` naming each value)."""
+        (:class:`CaseError` naming each value). ``explain`` chooses how much reasoning the
+        decision carries: ``full`` (the :class:`Decision`), ``deciding``
+        (:class:`DecidingDecision`: the deciding criteria, expandable to the full decision) or
+        ``outcome`` (:class:`OutcomeDecision`); docs/explanation.md."""
+        if explain not in ("full", "deciding", "outcome"):
+            raise ValueError(f"explain must be full, deciding or outcome, not {explain!r}")
         if len(case.priors or ()) + len(case.charges or ()) < LONG_RECORD:
-            return self._evaluate(case, strict)
+            return self._evaluate(case, strict, explain)
         with collector_paused():  # see eligibility/_gcpause.py
-            return self._evaluate(case, strict)
+            return self._evaluate(case, strict, explain)
 
-    def _evaluate(self, case: Case, strict: bool) -> Decision:
+    def _evaluate(self, case: Case, strict: bool, explain: Explanation = "full") -> AnyDecision:
         code = case.jurisdiction.lower()
         groups = self.groups_for(code)
         if groups is None:
@@ -330,10 +361,25 @@ class Registry:
                 )
                 for a in facts.assumptions
             )
-            results = self._measures(ruleset, selected, case, facts, collector)
+            results = self._measures(ruleset, selected, case, facts, collector, explain)
             if facts.readings:
-                results = self._by_readings(ruleset, selected, case, facts, results, collector)
+                results = self._by_readings(
+                    ruleset, selected, case, facts, results, collector, explain
+                )
             measures.extend(results)
+        if explain != "full":
+            return _short(
+                case,
+                code,
+                explain,
+                applied,
+                measures,
+                collector,
+                assumptions,
+                notices,
+                strict,
+                self.evaluator,
+            )
         return _trusted(
             Decision,
             {
@@ -481,6 +527,7 @@ class Registry:
         facts: Facts,
         results: list[MeasureResult],
         collector: _Collector,
+        explain: Explanation = "full",
     ) -> list[MeasureResult]:
         """Decide a measure left undetermined by a record that names several provisions, when
         every reading of the record gives it the same outcome (at most ``_MAX_READINGS``
@@ -496,7 +543,9 @@ class Registry:
                 lists[name][i] = variant
             values.update({name: tuple(items) for name, items in lists.items()})
             variant_facts = Facts(values, facts.assumptions)
-            per_reading.append(self._measures(ruleset, selected, case, variant_facts, _Collector()))
+            per_reading.append(
+                self._measures(ruleset, selected, case, variant_facts, _Collector(), explain)
+            )
         which = "; ".join(
             f"{name}[{i}].statute: " + " or ".join(str(v.get("offense")) for v in variants)
             for name, i, variants in facts.readings
@@ -524,7 +573,13 @@ class Registry:
         return tuple(sorted((_RANK[m.outcome] for m in results), reverse=True))
 
     def _measures(
-        self, ruleset: Ruleset, selected: _Selected, case: Case, facts: Facts, collector: _Collector
+        self,
+        ruleset: Ruleset,
+        selected: _Selected,
+        case: Case,
+        facts: Facts,
+        collector: _Collector,
+        explain: Explanation = "full",
     ) -> list[MeasureResult]:
         out = []
         cache: dict[tuple[Any, ...], dict[str, bool | None]] = {}
@@ -570,6 +625,7 @@ class Registry:
                     day,
                     in_force,
                     collector,
+                    explain,
                 )
             )
         return out
@@ -803,11 +859,21 @@ def _result(
     day: dt.date,
     in_force: bool,
     collector: _Collector,
+    explain: Explanation = "full",
 ) -> MeasureResult:
     if not in_force:
         assert measure.in_force is not None
         reason = f"Not in force on {day} ({governing.basis.replace('_', ' ')}); in force {measure.in_force.render()}."
         criteria: list[CriterionResult] = []
+    elif explain == "outcome":
+        reason, criteria = "", []
+    elif explain == "deciding":
+        # Only the deciding criteria, without the facts they read (the full level has them).
+        criteria = [_brief_criterion(c, verdicts) for c in verdict.deciding]
+        reason = _reason(measure, verdict, verdicts)
+        if verdict.outcome == "undetermined":
+            for c in verdict.deciding:
+                _collect_unknowns(c, verdicts, reading[0], ruleset, measure.id, collector)
     else:
         ev, reads = reading
         criteria = [
@@ -831,6 +897,141 @@ def _result(
         criteria=criteria,
         guidance=guidance,
     )
+
+
+def _brief_criterion(c: CriterionDef, verdicts: Mapping[str, bool | None]) -> CriterionResult:
+    return _trusted(
+        CriterionResult,
+        {
+            "id": c.id,
+            "role": cast(Role, c.role),
+            "status": _status(verdicts[c.key]),
+            "text": c.text,
+            "citation": citation_out(c.cite),
+            "facts": [],
+            "unless": [],
+        },
+    )
+
+
+def _short(
+    case: Case,
+    code: str,
+    explain: Explanation,
+    applied: list[RulesetApplied],
+    measures: list[MeasureResult],
+    collector: _Collector,
+    assumptions: list[AssumptionOut],
+    notices: _Notices,
+    strict: bool,
+    evaluator: EvaluatorName,
+) -> AnyDecision:
+    """The decision at the ``deciding`` or ``outcome`` level, from what the pipeline built."""
+    hashes = ruleset_hashes(applied)
+    listed = notices.out(strict)  # refuses the case in strict mode, at every level
+    summary = _summary(code.upper(), case.case_id, measures)
+    if explain == "outcome":
+        return _trusted(
+            OutcomeDecision,
+            {
+                "schema_version": SCHEMA_VERSION,
+                "explanation": "outcome",
+                "case_id": case.case_id,
+                "jurisdiction": code.upper(),
+                "engine": _engine_info(evaluator),
+                "rulesets": hashes,
+                "measures": [outcome_measure(m) for m in measures],
+                "notices": len(listed),
+                "summary": summary,
+                "disclaimer": DISCLAIMER,
+            },
+        )
+    return _trusted(
+        DecidingDecision,
+        {
+            "schema_version": SCHEMA_VERSION,
+            "explanation": "deciding",
+            "case_id": case.case_id,
+            "case_hash": case_hash(case),
+            "jurisdiction": code.upper(),
+            "engine": _engine_info(evaluator),
+            "rulesets": hashes,
+            "measures": [deciding_measure(m) for m in measures],
+            "missing_facts": collector.missing_facts(),
+            "unsettled": collector.unsettled_points(),
+            "assumptions": assumptions,
+            "notices": listed,
+            "summary": summary,
+            "disclaimer": DISCLAIMER,
+        },
+    )
+
+
+def ruleset_hashes(applied: Iterable[RulesetApplied]) -> list[RulesetHash]:
+    """What a short decision records of each ruleset applied."""
+    return [
+        _trusted(
+            RulesetHash,
+            {
+                "id": a.id,
+                "version": a.version,
+                "content_hash": a.content_hash,
+                "records_hash": a.records_hash,
+            },
+        )
+        for a in applied
+    ]
+
+
+def outcome_measure(m: MeasureResult) -> MeasureOutcome:
+    """A measure at the ``outcome`` level."""
+    return _trusted(
+        MeasureOutcome,
+        {
+            "id": m.id,
+            "ruleset": m.ruleset,
+            "outcome": m.outcome,
+            "decided_by": m.decided_by,
+            "guidance_based": m.guidance_based,
+        },
+    )
+
+
+def deciding_measure(m: MeasureResult) -> MeasureDeciding:
+    """A measure at the ``deciding`` level: its deciding criteria, from the criteria listed."""
+    by_id = {c.id: c for c in m.criteria}
+    return _trusted(
+        MeasureDeciding,
+        {
+            "id": m.id,
+            "ruleset": m.ruleset,
+            "outcome": m.outcome,
+            "decided_by": m.decided_by,
+            "guidance_based": m.guidance_based,
+            "reason": m.reason,
+            "citation": m.citation,
+            "deciding_criteria": [
+                _trusted(
+                    DecidingCriterion,
+                    {
+                        "id": c.id,
+                        "role": c.role,
+                        "status": c.status,
+                        "text": c.text,
+                        "citation": c.citation,
+                    },
+                )
+                for c in (by_id[i] for i in m.deciding_criteria if i in by_id)
+            ],
+        },
+    )
+
+
+def case_hash(case: Case) -> str:
+    """SHA-256 of the case as read: its canonical JSON (sorted keys, compact), so the same case
+    written with other spacing or key order has the same hash."""
+    data = case.model_dump(mode="json", exclude_none=True)
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _collect_unknowns(
@@ -997,7 +1198,9 @@ def _engine_info(evaluator: EvaluatorName) -> EngineInfo:
 
 @functools.cache
 def _durable_version() -> str:
-    try:
-        return metadata.version("durable-rules")
-    except metadata.PackageNotFoundError:  # pragma: no cover - durable-rules is a dependency
-        return "unknown"
+    """The vendored durable-rules release and that it is ours (vendor/durable_rules/CHANGES.md).
+    (Before it was vendored this read the installed durable-rules package's version; with no
+    such package it said ``unknown``.)"""
+    from eligibility._durable import DURABLE_VERSION
+
+    return f"{DURABLE_VERSION}+eligibility"

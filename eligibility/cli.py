@@ -42,7 +42,7 @@ from eligibility import limits
 from eligibility._evaluate import Registry, default_rulesets_dir
 from eligibility._render import render_text
 from eligibility.case import Case, parse_case_json
-from eligibility.decision import Decision
+from eligibility.decision import AnyDecision, Decision
 from eligibility.errors import (
     CaseError,
     EligibilityError,
@@ -105,7 +105,28 @@ class SchemaKind(enum.StrEnum):
 
     case = "case"
     decision = "decision"
+    decision_deciding = "decision-deciding"
+    decision_outcome = "decision-outcome"
     ruleset = "ruleset"
+
+
+class Explain(enum.StrEnum):
+    """How much reasoning a decision carries (docs/explanation.md)."""
+
+    full = "full"
+    deciding = "deciding"
+    outcome = "outcome"
+
+
+ExplainOption = Annotated[
+    Explain,
+    typer.Option(
+        "--explain",
+        help="full: every criterion and the facts it read; deciding: outcomes, the deciding "
+        "criteria with citations, missing facts and notices, expandable later with "
+        "`eligibility expand`; outcome: outcomes only (docs/explanation.md).",
+    ),
+]
 
 
 RulesetsOption = Annotated[
@@ -197,11 +218,19 @@ def check(
             help="Add next_questions, timeline, counterfactuals, lex_mitior or all (repeatable; docs/what-if.md).",
         ),
     ] = None,
+    explain: ExplainOption = Explain.full,
 ) -> None:
     """Screen one case and explain every measure's outcome."""
     from eligibility import whatif
+    from eligibility.explain import render_short
     from eligibility.whatif.render import with_what_if
 
+    if explain is not Explain.full and (as_of is not None or what_if):
+        _fail(
+            EXIT_USAGE,
+            [Problem("--as-of and --what-if add to the full decision: use --explain full")],
+            "usage",
+        )
     registry = _registry(rulesets, evaluator)
     parsed = _read_case(case, registry)
     source = "<stdin>" if case == "-" else case
@@ -209,10 +238,10 @@ def check(
         with limits.time_budget():
             day = whatif.parse_day(as_of) if as_of is not None else None
             parts = whatif.parts_from(what_if or [])
-            decision = (
+            decision: AnyDecision = (
                 whatif.decide(registry, parsed, day, parts, strict=strict)
                 if day is not None or parts
-                else registry.evaluate(parsed, strict=strict)
+                else registry.evaluate(parsed, strict=strict, explain=explain.value)
             )
     except CaseError as exc:
         located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
@@ -221,10 +250,64 @@ def check(
         _fail(EXIT_RULESET, exc.problems, "a ruleset cannot be compiled")
     except EngineError as exc:
         _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed; the case was not decided")
-    if format is Format.json:
+    if not isinstance(decision, Decision):
+        typer.echo(
+            decision.to_json() if format is Format.json else render_short(decision), nl=False
+        )
+    elif format is Format.json:
         typer.echo(decision.to_json(), nl=False)
     else:
         typer.echo(with_what_if(render_text(decision), decision), nl=False)
+
+
+@app.command()
+def expand(
+    decision: Annotated[
+        str, typer.Argument(help="A decision made with --explain deciding (JSON file).")
+    ],
+    case: Annotated[str, typer.Argument(help="The case it was made for (JSON file, or -).")],
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="text for people, json for machines.")
+    ] = Format.json,
+    rulesets: RulesetsOption = None,
+) -> None:
+    """Expand a `deciding` decision to the full one: checks that the case and every ruleset
+    version are those it was made with (exit 1 naming what differs), then prints the full
+    decision — byte-identical to what `check` gave, by the same engine version."""
+    from eligibility.explain import ExpandError
+    from eligibility.explain import expand as run
+
+    limit = limits.current().case_bytes
+    try:
+        with open(decision, "rb") as stream:
+            stored = stream.read(limit * 4 + 1)
+    except OSError as exc:
+        _fail(
+            EXIT_CASE,
+            [Problem(f"cannot read the decision: {exc.strerror}", file=decision)],
+            "cannot read the decision",
+        )
+    if len(stored) > limit * 4:
+        _fail(
+            EXIT_CASE,
+            [Problem(f"the decision is larger than {limit * 4:,} bytes", file=decision)],
+            "cannot read the decision",
+        )
+    registry = _registry(rulesets)
+    parsed = _read_case(case, registry)
+    try:
+        with limits.time_budget():
+            full = run(stored, parsed, registry)
+    except ExpandError as exc:
+        located = [p if p.file else dataclasses.replace(p, file=decision) for p in exc.problems]
+        _fail(EXIT_CASE, located, "the decision cannot be expanded")
+    except CaseError as exc:
+        _fail(EXIT_CASE, exc.problems, "the case cannot be evaluated")
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, "a ruleset cannot be compiled")
+    except EngineError as exc:
+        _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed; the case was not decided")
+    typer.echo(full.to_json() if format is Format.json else render_text(full), nl=False)
 
 
 @app.command("test")
@@ -347,7 +430,10 @@ def list_rulesets(rulesets: RulesetsOption = None) -> None:
 
 @app.command()
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="case, decision or ruleset")],
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(help="case, decision (decision-deciding, decision-outcome) or ruleset"),
+    ],
     jurisdiction: Annotated[
         str | None,
         typer.Option(
@@ -615,6 +701,7 @@ def batch(
             "error record instead of a decision with those values unknown.",
         ),
     ] = False,
+    explain: ExplainOption = Explain.full,
 ) -> None:
     """Screen a file of cases: one decision or error record per case, in order (docs/batch.md)."""
     from eligibility.batch.run import BatchOptions, run_batch
@@ -636,6 +723,7 @@ def batch(
         evaluator=evaluator.value,
         checkpoint_seconds=checkpoint_seconds,
         strict=strict,
+        explain=explain.value,
     )
     raise typer.Exit(run_batch(options))
 

@@ -29,7 +29,7 @@ from eligibility.batch.flatten import CsvLayout
 from eligibility.batch.records import error_record, screen
 from eligibility.batch.run import load_registry
 from eligibility.batch.summary import Tally
-from eligibility.decision import Decision
+from eligibility.decision import Explanation
 from eligibility.errors import CaseError
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ def screen_partition(
     rulesets: str | None = None,
     evaluator: EvaluatorName = "durable-rules",
     flattened: bool = False,
+    explain: Explanation = "full",
 ) -> list[dict[str, Any]]:
     """Screen one partition: a decision dict or an error record per item, in order.
 
@@ -70,6 +71,7 @@ def screen_partition(
     documents (dicts); with ``flattened``, dicts of CSV cells named by the dotted-column
     convention (e.g. ``ddf.to_bag(format="dict")``). An error record's ``line`` is the item's
     position in its partition, from 1 — the file's line number when a partition is one file.
+    ``explain`` is the decisions' explanation level (docs/explanation.md).
     """
     registry, lock = _registry(rulesets, evaluator)
     layouts: dict[tuple[str, ...], CsvLayout | CaseError] = {}
@@ -90,8 +92,8 @@ def screen_partition(
                 continue
             layout = found
         with lock:
-            result, _kind = screen(registry, layout, line, payload)
-        out.append(result.model_dump(mode="json") if isinstance(result, Decision) else result)
+            result, _kind = screen(registry, layout, line, payload, explain=explain)
+        out.append(result if isinstance(result, dict) else result.model_dump(mode="json"))
     return out
 
 
@@ -100,6 +102,7 @@ def screen_bag(
     rulesets: str | Path | None = None,
     evaluator: EvaluatorName = "durable-rules",
     flattened: bool = False,
+    explain: Explanation = "full",
 ) -> Bag:
     """A bag with one decision dict or error record per item of ``bag``, partition by partition.
 
@@ -113,6 +116,7 @@ def screen_bag(
             rulesets=str(rulesets) if rulesets is not None else None,
             evaluator=evaluator,
             flattened=flattened,
+            explain=explain,
         ),
     )
 

@@ -295,6 +295,173 @@ _INDENT = orjson.OPT_INDENT_2
 _OPTIONAL = frozenset({"as_of", "what_if"})
 
 
+# -- the shorter explanation levels (docs/explanation.md) ------------------------------------
+
+Explanation = Literal["full", "deciding", "outcome"]
+"""How much of the reasoning a decision carries: ``full`` (the Decision), ``deciding`` (the
+outcomes with the criteria that decided them, enough to expand to the full decision later) or
+``outcome`` (the outcomes only)."""
+EXPLANATIONS: tuple[Explanation, ...] = ("full", "deciding", "outcome")
+
+
+class RulesetHash(BaseModel):
+    """The ruleset version a short decision was made with: what expanding it needs loaded."""
+
+    model_config = _CONFIG
+
+    id: str
+    """The ruleset's id."""
+    version: str | None
+    """The version applied; null when no version is in force on the governing date."""
+    content_hash: str | None
+    """SHA-256 of the ruleset file's bytes (null when no version was applied)."""
+    records_hash: str | None
+    """SHA-256 of the jurisdiction's records vocabulary; null when it has none."""
+
+
+class DecidingCriterion(BaseModel):
+    """A criterion that decided a measure's outcome, with its citation."""
+
+    model_config = _CONFIG
+
+    id: str
+    """The criterion's id."""
+    role: Literal["scope", "requires", "excluded_if", "unless"]
+    """`scope`, `requires`, `excluded_if` or `unless`."""
+    status: Status
+    """``met``, ``not_met`` or ``unknown``, as in the full decision."""
+    text: str
+    """One plain-language sentence that is true when the criterion is met."""
+    citation: CitationOut
+    """The provision the criterion encodes."""
+
+
+class MeasureOutcome(BaseModel):
+    """One measure's outcome and who decides (the ``outcome`` level)."""
+
+    model_config = _CONFIG
+
+    id: str
+    """The measure's id within its ruleset."""
+    ruleset: str
+    """The id of the ruleset that encodes the measure."""
+    outcome: Outcome
+    """`entitled`, `eligible`, `ineligible`, `not_applicable` or `undetermined`."""
+    decided_by: str
+    """Who decides whether to apply it."""
+    guidance_based: bool
+    """True when any criterion that decided the outcome rests on guidance rather than law."""
+
+
+class MeasureDeciding(BaseModel):
+    """One measure's outcome, why, and the criteria that decided it (the ``deciding`` level)."""
+
+    model_config = _CONFIG
+
+    id: str
+    """The measure's id within its ruleset."""
+    ruleset: str
+    """The id of the ruleset that encodes the measure."""
+    outcome: Outcome
+    """`entitled`, `eligible`, `ineligible`, `not_applicable` or `undetermined`."""
+    decided_by: str
+    """Who decides whether to apply it."""
+    guidance_based: bool
+    """True when any criterion that decided the outcome rests on guidance rather than law."""
+    reason: str
+    """One line saying why, as in the full decision."""
+    citation: CitationOut
+    """The provision that creates the measure."""
+    deciding_criteria: list[DecidingCriterion]
+    """The criteria that decided the outcome (out of scope, not met, excluding or unknown), with
+    their citations; empty when every condition is met or the measure is not in force."""
+
+
+class _Short(BaseModel):
+    """What the two shorter levels share: how to write them."""
+
+    model_config = _CONFIG
+
+    def to_json(self) -> str:
+        """Canonical JSON: stable key order, two-space indent, UTF-8 text."""
+        return self.to_json_bytes().decode()
+
+    def to_json_bytes(self, indent: bool = True) -> bytes:
+        """Indented and newline-terminated, or compact on one line (a batch line)."""
+        if indent:
+            return orjson.dumps(self, default=_fields, option=_INDENT) + b"\n"
+        return orjson.dumps(self, default=_fields)
+
+
+class DecidingDecision(_Short):
+    """The ``deciding`` level: each measure's outcome with the criteria that decided it and
+    their citations, the missing facts, open points and notices, and the hashes of the case and
+    of the ruleset versions applied — enough to expand it later, with the case, to the
+    identical full Decision (``eligibility expand``)."""
+
+    schema_version: str = SCHEMA_VERSION
+    """The version of this document's schema."""
+    explanation: Literal["deciding"] = "deciding"
+    """The level of explanation: always ``deciding``."""
+    case_id: str
+    """The case's own identifier, as given."""
+    case_hash: str
+    """SHA-256 of the case as read (canonical JSON of the parsed case): expanding checks that
+    the case given is this one."""
+    jurisdiction: str
+    """The jurisdiction screened, as an ISO 3166 code in upper case."""
+    engine: EngineInfo
+    """The engine, its version and the evaluator that decided this case."""
+    rulesets: list[RulesetHash]
+    """Every ruleset of the jurisdiction, with the version applied and its hashes."""
+    measures: list[MeasureDeciding]
+    """One entry per measure of every ruleset."""
+    missing_facts: list[MissingFact]
+    """Facts not given that would decide undetermined measures, with the questions to ask."""
+    unsettled: list[UnsettledPoint]
+    """Open points of law that leave measures undetermined."""
+    assumptions: list[AssumptionOut]
+    """Values assumed for missing facts, as the rulesets declare."""
+    notices: list[NoticeOut]
+    """What in the case was read how, what could not be read, and the question that settles it."""
+    summary: str
+    """One line: how many measures have each outcome."""
+    disclaimer: str = DISCLAIMER
+    """That this is a screening aid, not legal advice."""
+
+
+class OutcomeDecision(_Short):
+    """The ``outcome`` level: each measure's outcome and who decides, with the ruleset versions
+    applied; no reasons. Screen with it, then ask for ``deciding`` or ``full`` on the cases that
+    need explaining."""
+
+    schema_version: str = SCHEMA_VERSION
+    """The version of this document's schema."""
+    explanation: Literal["outcome"] = "outcome"
+    """The level of explanation: always ``outcome``."""
+    case_id: str
+    """The case's own identifier, as given."""
+    jurisdiction: str
+    """The jurisdiction screened, as an ISO 3166 code in upper case."""
+    engine: EngineInfo
+    """The engine, its version and the evaluator that decided this case."""
+    rulesets: list[RulesetHash]
+    """Every ruleset of the jurisdiction, with the version applied and its hashes."""
+    measures: list[MeasureOutcome]
+    """One entry per measure of every ruleset."""
+    notices: int
+    """How many notices the full decision lists (values read a particular way or not read):
+    ask for ``deciding`` to see them."""
+    summary: str
+    """One line: how many measures have each outcome."""
+    disclaimer: str = DISCLAIMER
+    """That this is a screening aid, not legal advice."""
+
+
+AnyDecision = Decision | DecidingDecision | OutcomeDecision
+"""A decision at any explanation level."""
+
+
 def _fields(obj: Any) -> dict[str, Any]:
     """A model's fields in declaration order: how orjson writes the Decision's nested models.
 

@@ -12,16 +12,23 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.case import Case
-from eligibility.decision import SCHEMA_VERSION, Decision
+from eligibility.decision import SCHEMA_VERSION, DecidingDecision, Decision, OutcomeDecision
 from eligibility.ruleset_schema import RulesetFile
 
-_MODELS: dict[str, Any] = {"case": Case, "decision": Decision, "ruleset": RulesetFile}
+_MODELS: dict[str, Any] = {
+    "case": Case,
+    "decision": Decision,
+    "decision-deciding": DecidingDecision,
+    "decision-outcome": OutcomeDecision,
+    "ruleset": RulesetFile,
+}
 
 
 def schema_for(kind: str) -> dict[str, Any]:
-    """The JSON Schema of ``case``, ``decision`` or ``ruleset``."""
+    """The JSON Schema of ``case``, ``decision`` (``decision-deciding``, ``decision-outcome``:
+    the shorter explanation levels) or ``ruleset``."""
     model = _MODELS[kind]
-    mode = "serialization" if kind == "decision" else "validation"
+    mode = "serialization" if kind.startswith("decision") else "validation"
     schema: dict[str, Any] = model.model_json_schema(by_alias=True, mode=mode)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     # A URN, not a URL: the project hosts nothing, and court software caches the files it ships.

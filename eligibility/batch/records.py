@@ -18,7 +18,7 @@ from typing import IO, Any, Literal
 from eligibility._evaluate import Registry
 from eligibility.batch.flatten import CsvLayout
 from eligibility.case import parse_case, parse_case_json
-from eligibility.decision import Decision
+from eligibility.decision import AnyDecision, Explanation
 from eligibility.errors import (
     CaseError,
     EngineError,
@@ -210,7 +210,8 @@ def screen(
     line: int | None,
     payload: Payload | Any,
     strict: bool = False,
-) -> tuple[dict[str, Any] | Decision, ErrorKind | None]:
+    explain: Explanation = "full",
+) -> tuple[dict[str, Any] | AnyDecision, ErrorKind | None]:
     """Screen one record: its decision, or an error record and the error's kind (with
     ``strict``, a case with a citation, substance or unit the rulesets cannot read is a ``case``
     error record instead of a decision with notices).
@@ -238,7 +239,7 @@ def screen(
         else:
             raise CaseError([Problem("a case must be a JSON object")])
         with time_budget():
-            return registry.evaluate(case, strict=strict), None
+            return registry.evaluate(case, strict=strict, explain=explain), None
     except UnknownJurisdictionError as exc:
         kind, problems = "jurisdiction", exc.problems
     except CaseError as exc:
@@ -253,9 +254,9 @@ def screen(
     return error_record(line, _case_id(layout, payload), kind, problems), kind
 
 
-def output_line(result: dict[str, Any] | Decision) -> bytes:
-    """One output line: the decision (same content as ``Decision.to_json``) or the error record."""
-    if isinstance(result, Decision):
+def output_line(result: dict[str, Any] | AnyDecision) -> bytes:
+    """One output line: the decision (same content as its ``to_json``) or the error record."""
+    if not isinstance(result, dict):
         return result.to_json_bytes(indent=False) + b"\n"
     text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
     # A message can only quote what the case said; never let an odd character lose the line.

@@ -36,6 +36,7 @@ from eligibility.batch.progress import Progress
 from eligibility.batch.records import InputFormat, Reader, detect_format
 from eligibility.batch.summary import render
 from eligibility.batch.workers import WorkerDied, screen_ordered
+from eligibility.decision import Explanation
 from eligibility.errors import CaseError, RulesetError
 
 EXIT_OUTPUT = 5
@@ -69,6 +70,9 @@ class BatchOptions:
     strict: bool = False
     """Refuse (an error record) a case with a citation, substance or unit the rulesets cannot
     read, instead of deciding it with those values unknown."""
+    explain: Explanation = "full"
+    """How much reasoning each decision carries: ``full``, ``deciding`` or ``outcome``
+    (docs/explanation.md)."""
 
 
 _loaded: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], Registry] = {}
@@ -128,6 +132,7 @@ def _fingerprint(options: BatchOptions, fmt: InputFormat, registry: Registry) ->
         "rulesets": hashlib.sha256("\n".join(hashes).encode()).hexdigest(),
         "evaluator": registry.evaluator,
         "strict": str(options.strict).lower(),
+        "explain": options.explain,
     }
     if options.input != "-":
         stat = Path(options.input).stat()
@@ -224,6 +229,7 @@ def _screen_all(
         options.workers,
         root,
         options.strict,
+        options.explain,
     )
     try:
         with Progress(show, total, Path(source).name) as bar:

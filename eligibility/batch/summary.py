@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from eligibility.decision import Decision
+from eligibility.decision import AnyDecision, OutcomeDecision
 
 SUMMARY_VERSION = "1"
 OUTCOMES = ("entitled", "eligible", "ineligible", "not_applicable", "undetermined")
@@ -38,11 +38,27 @@ class Tally:
         self.records += 1
         self.errors[kind] += 1
 
-    def add_decision(self, decision: Decision) -> None:
-        """Count a decided record."""
+    def add_decision(self, decision: AnyDecision) -> None:
+        """Count a decided record, at any explanation level (an ``outcome`` decision names no
+        deciding criteria or missing facts, so it adds none)."""
+        if isinstance(decision, OutcomeDecision):
+            self._add(
+                decision.jurisdiction,
+                [(m.ruleset, m.id, m.outcome, []) for m in decision.measures],
+                [],
+            )
+            return
         self._add(
             decision.jurisdiction,
-            [(m.ruleset, m.id, m.outcome, m.deciding_criteria) for m in decision.measures],
+            [
+                (
+                    m.ruleset,
+                    m.id,
+                    m.outcome,
+                    [c if isinstance(c, str) else c.id for c in m.deciding_criteria],
+                )
+                for m in decision.measures
+            ],
             [f.fact for f in decision.missing_facts],
         )
 
@@ -54,10 +70,15 @@ class Tally:
         self._add(
             record["jurisdiction"],
             [
-                (m["ruleset"], m["id"], m["outcome"], m["deciding_criteria"])
+                (
+                    m["ruleset"],
+                    m["id"],
+                    m["outcome"],
+                    [c if isinstance(c, str) else c["id"] for c in m.get("deciding_criteria", ())],
+                )
                 for m in record["measures"]
             ],
-            [f["fact"] for f in record["missing_facts"]],
+            [f["fact"] for f in record.get("missing_facts", ())],
         )
 
     def _add(

@@ -23,23 +23,27 @@ from pathlib import Path
 from eligibility._evaluate import EvaluatorName, Registry
 from eligibility.batch.records import Chunk, output_line, screen
 from eligibility.batch.summary import Tally
+from eligibility.decision import Explanation
 
 ChunkResult = tuple[bytes, int, Tally]
 """The output lines of a chunk, how many records they are, and their counts."""
 
 _registry: Registry | None = None
 _strict = False
+_explain: Explanation = "full"
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def screen_chunk(registry: Registry, chunk: Chunk, strict: bool = False) -> ChunkResult:
+def screen_chunk(
+    registry: Registry, chunk: Chunk, strict: bool = False, explain: Explanation = "full"
+) -> ChunkResult:
     """Screen every record of ``chunk``: one output line each, and the chunk's tally."""
     tally = Tally()
     out = bytearray()
     for line, payload in chunk.records:
-        result, kind = screen(registry, chunk.layout, line, payload, strict)
+        result, kind = screen(registry, chunk.layout, line, payload, strict, explain)
         if kind is None:
-            tally.add_decision(result)  # type: ignore[arg-type]  # no error kind: a Decision
+            tally.add_decision(result)  # type: ignore[arg-type]  # no error kind: a decision
         else:
             tally.add_error(kind)
         out += output_line(result)
@@ -68,18 +72,25 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="eligibility-parent-watch", daemon=True).start()
 
 
-def _start_worker(root: str, evaluator: EvaluatorName, parent: int, strict: bool = False) -> None:
+def _start_worker(
+    root: str,
+    evaluator: EvaluatorName,
+    parent: int,
+    strict: bool = False,
+    explain: Explanation = "full",
+) -> None:
     _die_with(parent)
     # Ctrl-C reaches the whole process group; the parent alone decides how to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _registry, _strict
+    global _registry, _strict, _explain
     _registry = Registry.load(root, evaluator=evaluator)
     _strict = strict
+    _explain = explain
 
 
 def _work(chunk: Chunk) -> ChunkResult:
     assert _registry is not None, "worker started without its registry"
-    return screen_chunk(_registry, chunk, _strict)
+    return screen_chunk(_registry, chunk, _strict, _explain)
 
 
 class WorkerDied(Exception):
@@ -92,6 +103,7 @@ def screen_ordered(
     workers: int,
     root: Path,
     strict: bool = False,
+    explain: Explanation = "full",
 ) -> Generator[tuple[int, ChunkResult], None, None]:
     """``(input offset after the chunk, result)`` for every chunk, in input order.
 
@@ -100,7 +112,7 @@ def screen_ordered(
     """
     if workers <= 1:
         for chunk in chunks:
-            yield chunk.end, screen_chunk(registry, chunk, strict)
+            yield chunk.end, screen_chunk(registry, chunk, strict, explain)
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -109,7 +121,7 @@ def screen_ordered(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(root), registry.evaluator, os.getpid(), strict),
+        initargs=(str(root), registry.evaluator, os.getpid(), strict, explain),
     )
     pending: deque[tuple[int, Future[ChunkResult]]] = deque()
     try:

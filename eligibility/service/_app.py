@@ -18,12 +18,19 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from eligibility.decision import Decision
+from eligibility.decision import DecidingDecision, Decision, Explanation, OutcomeDecision
 from eligibility.errors import RulesetError
 from eligibility.schemas import schema_for
 from eligibility.service import _catalogue as catalogue
 from eligibility.service._admin import admit_reload
-from eligibility.service._cases import batch_cases, cost, decide_batch, decide_one, read_body
+from eligibility.service._cases import (
+    batch_cases,
+    cost,
+    decide_batch,
+    decide_one,
+    expand_one,
+    read_body,
+)
 from eligibility.service._errors import Refusal, install, problems_of, refusal_for
 from eligibility.service._models import (
     BatchResponse,
@@ -46,6 +53,16 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 _early_hup = threading.Event()
 
+
+ExplainQuery = Annotated[
+    Explanation,
+    Query(
+        description="How much reasoning the decision carries: `full` (the Decision), `deciding` "
+        "(outcomes, deciding criteria with citations, missing facts, notices and the hashes to "
+        "expand it later with `POST /v1/expand`) or `outcome` (outcomes only); "
+        "docs/explanation.md."
+    ),
+]
 
 StrictQuery = Annotated[
     bool,
@@ -192,8 +209,9 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
         response_class=Response,
         responses={
             200: {
-                "model": Decision,
-                "description": "The Decision, as `eligibility check --format json` prints it.",
+                "model": Decision | DecidingDecision | OutcomeDecision,
+                "description": "The Decision, as `eligibility check --format json` prints it; "
+                "with `explain=deciding` or `explain=outcome`, the shorter document.",
             },
             **problem_responses(400, 408, 413, 415, 422, 500, 503),
         },
@@ -204,11 +222,13 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
             }
         },
     )
-    async def evaluate(request: Request, strict: StrictQuery = False) -> Response:
+    async def evaluate(
+        request: Request, strict: StrictQuery = False, explain: ExplainQuery = "full"
+    ) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         try:
             body = await runtime.run(
-                lambda registry: decide_one(raw, registry, strict),
+                lambda registry: decide_one(raw, registry, strict, explain),
                 cost(raw),
                 long=len(raw) > INLINE_MAX_BYTES,
             )
@@ -236,14 +256,49 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
             }
         },
     )
-    async def evaluate_batch(request: Request, strict: StrictQuery = False) -> Response:
+    async def evaluate_batch(
+        request: Request, strict: StrictQuery = False, explain: ExplainQuery = "full"
+    ) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
         cases = batch_cases(raw, settings.max_batch)
         body = await runtime.run(
-            lambda registry: decide_batch(cases, registry, strict),
+            lambda registry: decide_batch(cases, registry, strict, explain),
             max(1, len(cases), cost(raw)),
             long=True,
         )
+        return Response(body, media_type=JSON, headers=NO_STORE)
+
+    @app.post(
+        f"{API}/expand",
+        summary="Expand a `deciding` decision to the full Decision",
+        response_class=Response,
+        responses={
+            200: {
+                "model": Decision,
+                "description": "The full Decision: checked to be the one the stored decision "
+                "was made with (same case, same ruleset versions, same outcomes).",
+            },
+            **problem_responses(400, 408, 413, 415, 422, 500, 503),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {JSON: {"schema": {"$ref": "#/components/schemas/ExpandRequest"}}},
+            }
+        },
+    )
+    async def expand(request: Request) -> Response:
+        raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
+        try:
+            body = await runtime.run(
+                lambda registry: expand_one(raw, registry),
+                cost(raw),
+                long=len(raw) > INLINE_MAX_BYTES,
+            )
+        except Overloaded:
+            raise
+        except Exception as exc:
+            raise refusal_for(exc) from None
         return Response(body, media_type=JSON, headers=NO_STORE)
 
     @app.get(f"{API}/rulesets", summary="List rulesets and their versions in force")

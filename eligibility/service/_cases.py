@@ -16,6 +16,7 @@ from fastapi import Request
 from eligibility import _case_json
 from eligibility._evaluate import Registry
 from eligibility.case import parse_case, parse_case_json
+from eligibility.decision import Explanation
 from eligibility.errors import CaseError
 from eligibility.limits import current, time_budget
 from eligibility.service._errors import Refusal, refusal_for
@@ -61,11 +62,30 @@ def decode(raw: bytes) -> Any:
         raise refusal_for(exc) from None
 
 
-def decide_one(raw: bytes, registry: Registry, strict: bool = False) -> bytes:
-    """Decode, validate and evaluate one case: the Decision's canonical JSON bytes."""
+def decide_one(
+    raw: bytes, registry: Registry, strict: bool = False, explain: Explanation = "full"
+) -> bytes:
+    """Decode, validate and evaluate one case: the decision's canonical JSON bytes."""
     case = parse_case_json(raw, SOURCE)
     with time_budget():
-        return registry.evaluate(case, strict=strict).to_json_bytes()
+        return registry.evaluate(case, strict=strict, explain=explain).to_json_bytes()
+
+
+def expand_one(raw: bytes, registry: Registry) -> bytes:
+    """``{"decision": <deciding decision>, "case": <case>}`` → the full Decision's JSON bytes."""
+    from eligibility.explain import expand
+
+    data = decode(raw)
+    if not isinstance(data, dict) or set(data) != {"decision", "case"}:
+        error = FieldError(
+            message="expected an object with exactly `decision` and `case`", location="body"
+        )
+        raise Refusal(
+            "invalid-request", 'the body must be {"decision": {...}, "case": {...}}', [error]
+        )
+    case = parse_case(data["case"], SOURCE)
+    with time_budget():
+        return expand(data["decision"], case, registry).to_json_bytes()
 
 
 def cost(raw: bytes | int) -> int:
@@ -98,14 +118,16 @@ def batch_cases(raw: bytes, max_batch: int) -> list[Any]:
     return cases
 
 
-def decide_batch(cases: list[Any], registry: Registry, strict: bool = False) -> bytes:
+def decide_batch(
+    cases: list[Any], registry: Registry, strict: bool = False, explain: Explanation = "full"
+) -> bytes:
     """Evaluate every case; each result is a Decision or a problem, in request order."""
     parts = []
     for index, item in enumerate(cases):
         try:
             case = parse_case(item, SOURCE)
             with time_budget():
-                decision = registry.evaluate(case, strict=strict)
+                decision = registry.evaluate(case, strict=strict, explain=explain)
             parts.append(
                 b'{"index":%d,"status":200,"decision":%b}' % (index, decision.to_json_bytes(False))
             )

@@ -14,7 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict
 
 from eligibility.case import Case
-from eligibility.decision import Decision
+from eligibility.decision import DecidingDecision, Decision, OutcomeDecision
 from eligibility.service._problems import KINDS, MEDIA_TYPE, ProblemDocument
 from eligibility.service._settings import Settings
 
@@ -66,7 +66,8 @@ class BatchItem(BaseModel):
 
     index: int
     status: int
-    decision: Decision | None = None
+    decision: Decision | DecidingDecision | OutcomeDecision | None = None
+    """The decision, at the explanation level asked for."""
     problem: ProblemDocument | None = None
 
 
@@ -129,6 +130,21 @@ def openapi_for(app: FastAPI, settings: Settings) -> dict[str, Any]:
                 "maxItems": settings.max_batch,
                 "items": {"$ref": _REF.format(model="Case")},
             }
+        },
+    }
+    _add(
+        components,
+        "DecidingDecision",
+        DecidingDecision.model_json_schema(ref_template=_REF, mode="serialization"),
+    )
+    components["ExpandRequest"] = {
+        "title": "ExpandRequest",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["decision", "case"],
+        "properties": {
+            "decision": {"$ref": _REF.format(model="DecidingDecision")},
+            "case": {"$ref": _REF.format(model="Case")},
         },
     }
     doc["components"]["schemas"] = dict(sorted(components.items()))

@@ -93,12 +93,12 @@ def test_engine_failures_are_recorded_and_exit_4(
     """An engine failure or a bug on one case is that case's error record; the batch goes on."""
     real = Registry.evaluate
 
-    def flaky(self: Registry, case: Any, strict: bool = False) -> Any:
+    def flaky(self: Registry, case: Any, strict: bool = False, explain: Any = "full") -> Any:
         if case.case_id == EXAMPLES[1]["case_id"]:
             raise EngineError("durable-rules error 102")
         if case.case_id == EXAMPLES[2]["case_id"]:
             raise RuntimeError("a bug")
-        return real(self, case, strict)
+        return real(self, case, strict, explain)
 
     monkeypatch.setattr(Registry, "evaluate", flaky)
     out = tmp_path / "out.jsonl"

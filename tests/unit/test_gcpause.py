@@ -33,9 +33,9 @@ def test_only_a_long_record_pauses_the_collector_and_the_pause_ends(
     seen: list[bool] = []
     inner = Registry._evaluate
 
-    def spy(self: Registry, case: Case, strict: bool) -> Any:
+    def spy(self: Registry, case: Case, strict: bool, explain: Any = "full") -> Any:
         seen.append(gc.isenabled())
-        return inner(self, case, strict)
+        return inner(self, case, strict, explain)
 
     monkeypatch.setattr(Registry, "_evaluate", spy)
     assert gc.isenabled()

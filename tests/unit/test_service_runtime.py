@@ -36,13 +36,13 @@ def test_concurrent_requests_never_share_the_engine(
     lock = threading.Lock()
     evaluate = durable_registry.evaluate
 
-    def counted(case: Any, strict: bool = False) -> Decision:
+    def counted(case: Any, strict: bool = False, explain: Any = "full") -> Any:
         nonlocal running, most
         with lock:
             running += 1
             most = max(most, running)
         try:
-            return evaluate(case, strict=strict)
+            return evaluate(case, strict=strict, explain=explain)
         finally:
             with lock:
                 running -= 1
@@ -75,9 +75,9 @@ def test_an_outsized_case_is_decided_on_the_engine_thread_and_a_small_one_on_the
     threads: list[str] = []
     evaluate = durable_registry.evaluate
 
-    def where(case: Any, strict: bool = False) -> Decision:
+    def where(case: Any, strict: bool = False, explain: Any = "full") -> Any:
         threads.append(threading.current_thread().name)
-        return evaluate(case, strict=strict)
+        return evaluate(case, strict=strict, explain=explain)
 
     monkeypatch.setattr(durable_registry, "evaluate", where)
     small = CA.read_bytes()
@@ -248,13 +248,13 @@ def test_failures_are_problems_and_logs_hold_no_case_data(
     refused = request(service, "POST", "/v1/evaluate?strict=true", json=bad)
     evaluate = durable_registry.evaluate
 
-    def crash(c: Any, strict: bool = False) -> Decision:
+    def crash(c: Any, strict: bool = False, explain: Any = "full") -> Any:
         raise RuntimeError(f"crashed on {c.case_id}")
 
     monkeypatch.setattr(durable_registry, "evaluate", crash)
     crashed = request(service, "POST", "/v1/evaluate", json=case)
 
-    def engine_fails(c: Any, strict: bool = False) -> Decision:
+    def engine_fails(c: Any, strict: bool = False, explain: Any = "full") -> Any:
         raise EngineError(f"durable-rules failed on {c.case_id}")
 
     monkeypatch.setattr(durable_registry, "evaluate", engine_fails)
