@@ -27,14 +27,19 @@ import os
 import platform
 import resource
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
 from benchmarks import jurisdictions, peers
 from benchmarks.ca_cases import generate
 from benchmarks.ca_plain import decide
-from eligibility import Registry, parse_case, parse_case_json
+from eligibility import Registry, load_ruleset, parse_case, parse_case_json
 
+DRUG_DIVERSION = Path(__file__).resolve().parent / "rulesets" / "us-ca" / "drug-diversion.yaml"
+"""The decision the floor and the peers encode, frozen: US-CA's drug-diversion ruleset as it was
+on 2026-12-06 (before issue 11 changed its law), so that figures stay comparable across runs
+and the peers are measured on exactly the decision they encode (benchmarks/rulesets/README.md)."""
 SECTIONS = ("decision", "jurisdictions", "batch", "http", "memory", "whatif")
 
 
@@ -56,8 +61,8 @@ def decision_section(n: int, seed: int, repeats: int) -> int:
     raw = generate(n, seed)
     texts = [json.dumps(c) for c in raw]
     cases = [parse_case(c) for c in raw]
-    engine = Registry.load(evaluator="durable-rules")
-    oracle = Registry.load(evaluator="reference")
+    engine = Registry([load_ruleset(DRUG_DIVERSION)], evaluator="durable-rules")
+    oracle = Registry([load_ruleset(DRUG_DIVERSION)], evaluator="reference")
     peer_list = peers.peer_rows()
 
     # Agreement first: a fast wrong answer is not a result.
@@ -91,6 +96,18 @@ def decision_section(n: int, seed: int, repeats: int) -> int:
         (
             "end to end: JSON in → Decision JSON out",
             by_index(lambda t: engine.evaluate(parse_case_json(t)).to_json(), texts),
+        ),
+        (
+            "end to end, --explain deciding",
+            by_index(
+                lambda t: engine.evaluate(parse_case_json(t), explain="deciding").to_json(), texts
+            ),
+        ),
+        (
+            "end to end, --explain outcome",
+            by_index(
+                lambda t: engine.evaluate(parse_case_json(t), explain="outcome").to_json(), texts
+            ),
         ),
     ]
     print(

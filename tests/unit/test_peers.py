@@ -97,3 +97,15 @@ def test_peer_rows_are_ready_to_time() -> None:
     labels = [label for label, _ in peers.timed_rows(rows)]
     assert "peer pre-processing only (prep)" == labels[0]
     assert all(label.startswith("prep + ") for label in labels[1:])
+
+
+def test_the_engine_on_the_frozen_benchmark_ruleset_agrees_with_the_floor() -> None:
+    """The decision section's engine rows decide what the floor and the peers decide: on the
+    frozen ruleset (benchmarks/rulesets/README.md), every measure of every case agrees."""
+    from benchmarks.__main__ import DRUG_DIVERSION
+    from eligibility import Registry, load_ruleset, parse_case
+
+    engine = Registry([load_ruleset(DRUG_DIVERSION)], evaluator="durable-rules")
+    for data in generate(400, 11):
+        outcomes = {m.id: m.outcome for m in engine.evaluate(parse_case(data)).measures}
+        assert plain_decide(data) == outcomes, data["case_id"]
