@@ -27,8 +27,8 @@ import os
 import platform
 import resource
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from benchmarks import jurisdictions, peers

@@ -30,6 +30,7 @@ from itertools import product
 from typing import Any
 
 from eligibility import _expr as E
+from eligibility._closures import Term, term, verdict_function
 from eligibility._model import Ruleset
 from eligibility._reference import Bound, Evaluator, children, kleene_and, kleene_not, kleene_or
 
@@ -212,6 +213,30 @@ class Plan:
     membership: dict[str, tuple[str, frozenset[Any], bool]] = field(default_factory=dict)
     """Derived item field → (item field, values, negated) for lifted ``in`` tests, computed
     with a set lookup (the reference evaluator's semantics: unknown field → unknown)."""
+    _compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The derived terms as closures and the verdict function, built on first use
+    (eligibility/_closures.py)."""
+
+    def verdicts(self, fired: set[str]) -> dict[str, bool | None]:
+        """Every criterion's Kleene verdict from the names of the rules that fired (what
+        ``atom_values`` then ``fold`` give, by a function generated for this plan)."""
+        fn = self._compiled.get("verdicts")
+        if fn is None:
+            fn = self._compiled["verdicts"] = verdict_function(self)
+        result: dict[str, bool | None] = fn(fired)
+        return result
+
+    def _terms(self) -> tuple[dict[str, Term], dict[str, dict[str, tuple[str, Term]]]]:
+        terms = self._compiled.get("terms")
+        if terms is None:
+            terms = self._compiled["terms"] = (
+                {name: term(node) for name, node in self.derived_case.items()},
+                {
+                    list_name: {d: (var, term(node)) for d, (var, node) in derived.items()}
+                    for list_name, derived in self.derived_item.items()
+                },
+            )
+        return terms
 
     def layout(self) -> tuple[Any, ...]:
         """What `encode_case` writes; two plans with the same layout read the same fact."""
@@ -236,6 +261,7 @@ class Plan:
     def encode_case(self, facts: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
         """The durable fact for one case: only the fields the rules read, None left out."""
         out: dict[str, Any] = {"t": "case"}
+        case_terms, item_terms = self._terms()
         for dname, fact in self.case_fields.items():
             value = facts.get(fact)
             if value is not None:
@@ -244,28 +270,25 @@ class Plan:
             items = facts.get(list_name)
             if items is None:
                 continue
-            derived = self.derived_item.get(list_name, {})
-            ev = Evaluator(facts, params) if derived else None
+            derived = item_terms.get(list_name, {})
             encoded = []
             for i, item in enumerate(items):
                 row = {f: encode(item[f]) for f in item_fields if f in item}
-                for dname, (var, term) in derived.items():
+                for dname, (var, fn) in derived.items():
                     spec = self.membership.get(dname)
                     if spec is not None:
                         raw = item.get(spec[0])
                         value = None if raw is None else (raw in spec[1]) != spec[2]
                     else:
-                        assert ev is not None
-                        value = ev.value(term, {var: Bound(list_name, i, item)})
+                        value = fn(facts, params, {var: Bound(list_name, i, item)})
                     if value is not None:
                         row[dname] = encode(value)
                 encoded.append(row)
             out["c_" + list_name] = encoded
             out["n_" + list_name] = len(encoded)
-        if self.derived_case:
-            ev = Evaluator(facts, params)
-            for dname, term in self.derived_case.items():
-                value = ev.value(term, {})
+        if case_terms:
+            for dname, fn in case_terms.items():
+                value = fn(facts, params, {})
                 if value is not None:
                     out[dname] = encode(value)
         return out

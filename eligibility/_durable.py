@@ -244,34 +244,20 @@ def _create(name: str, definition: str) -> int:
 
 
 def _fire(handle: int, doc: str) -> set[str]:
-    """Assert one case document into one handle's slot, drain the actions, retract it."""
-    names: set[str] = set()
+    """Assert one case document into one handle's slot, drain the actions, retract it: one call
+    into the vendored engine (``assert_fired``, vendor/durable_rules/CHANGES.md), which runs the
+    same engine steps the binding's separate calls do and returns the rule names read from each
+    action's message (``{"<rule name>": …``)."""
     try:
-        rc, state = _dre.assert_fact(handle, doc)
+        rc, _state, names = _dre.assert_fired(handle, doc)
     except MemoryError:
-        raise EngineError("durable-rules ran out of memory asserting the case") from None
+        raise EngineError("durable-rules ran out of memory deciding the case") from None
     except Exception as exc:
-        raise EngineError(f"durable-rules refused the case: {exc}") from None
-    try:
-        if rc == 0:
-            started = _dre.start_action_for_state(handle, state)
-            message = started[1] if started else None
-            while message is not None:
-                # Payloads start with {"<rule name>": ; slicing avoids a JSON decode.
-                names.add(message[2 : message.index('"', 2)])
-                message = _dre.complete_and_start_action(handle, state)
-        elif rc != 1:
-            raise EngineError(f"durable-rules returned code {rc} for a fresh case")
-    except BaseException as exc:
-        # Unlock and empty the slot so the next case starts clean, then report.
+        # The engine abandoned the action in progress; empty the slot so the next case starts
+        # clean, then report.
         with contextlib.suppress(Exception):  # the original error is the one to report
-            _dre.abandon_action(handle, state)
             _dre.delete_state(handle, _SLOT)
-        if isinstance(exc, EngineError):
-            raise
-        raise EngineError(f"durable-rules failed while running actions: {exc}") from None
-    try:
-        _dre.retract_fact(handle, doc)
-    except Exception as exc:
-        raise EngineError(f"durable-rules could not retract the case: {exc}") from None
-    return names
+        raise EngineError(f"durable-rules failed on the case: {exc}") from None
+    if rc not in (0, 1):
+        raise EngineError(f"durable-rules returned code {rc} for a fresh case")
+    return set(names)

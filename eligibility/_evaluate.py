@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol, TypeVar, cast, overload
 import orjson
 from pydantic import BaseModel
 
-from eligibility._compile import CompileError, Compiler, Plan, atom_values, fold
+from eligibility._compile import CompileError, Compiler, Plan
 from eligibility._facts import Facts, Normaliser
 from eligibility._gcpause import LONG_RECORD, collector_paused
 from eligibility._loader import iter_ruleset_files, load_ruleset_files
@@ -209,9 +209,7 @@ class DurableEngine:
                 # The plans lifted different terms (an oversized body in one of them): the
                 # derived fields differ, so the case is encoded for the plan that reads it.
                 fact = plan.encode_case(facts.values, params)
-        fired = handle.fired(fact)
-        atoms = atom_values(plan, fired)
-        return {k: fold(f, atoms) for k, f in plan.formulas.items()}
+        return plan.verdicts(handle.fired(fact))
 
 
 # -- the registry ------------------------------------------------------------------------------
@@ -590,19 +588,24 @@ class Registry:
             check_time()
             basis = measure.governing_date or selected.basis
             day = case.offense_date if basis == "offense_date" else case.decision_date
-            governing = _trusted(
-                GoverningDate,
-                {
-                    "basis": basis if basis != "more_favourable" else "offense_date",
-                    "date": day.isoformat() if day else None,
-                    "reason": (
-                        f"this measure is governed by the {basis.replace('_', ' ')}"
-                        if measure.governing_date
-                        else selected.because
-                    ),
-                },
+            governing = (
+                _trusted(
+                    GoverningDate,
+                    {
+                        "basis": basis if basis != "more_favourable" else "offense_date",
+                        "date": day.isoformat() if day else None,
+                        "reason": (
+                            f"this measure is governed by the {basis.replace('_', ' ')}"
+                            if measure.governing_date
+                            else selected.because
+                        ),
+                    },
+                )
+                if explain != "outcome" or day is None
+                else None  # the outcome level does not say which date governed
             )
             if day is None:
+                assert governing is not None
                 out.append(_undated(ruleset, measure, governing, basis, collector))
                 continue
             in_force = measure.in_force is None or measure.in_force.contains(day)
@@ -855,18 +858,34 @@ def _result(
     verdict: MeasureVerdict,
     verdicts: Mapping[str, bool | None],
     reading: tuple[Evaluator, _Reads],
-    governing: GoverningDate,
+    governing: GoverningDate | None,
     day: dt.date,
     in_force: bool,
     collector: _Collector,
     explain: Explanation = "full",
 ) -> MeasureResult:
+    guidance = measure.cite.guidance or any(c.cite.guidance for c in verdict.deciding)
+    if verdict.outcome in ("entitled", "eligible"):
+        guidance = guidance or any(c.cite.guidance for c in measure.criteria())
+    if explain == "outcome":
+        return _trusted(
+            MeasureResult,
+            {
+                "id": measure.id,
+                "ruleset": ruleset.id,
+                "decided_by": measure.decided_by,
+                "outcome": verdict.outcome,
+                "deciding_criteria": [c.id for c in verdict.deciding],
+                "guidance_based": guidance,
+                "criteria": [],
+                "notes": [],
+            },
+        )
+    assert governing is not None
     if not in_force:
         assert measure.in_force is not None
         reason = f"Not in force on {day} ({governing.basis.replace('_', ' ')}); in force {measure.in_force.render()}."
         criteria: list[CriterionResult] = []
-    elif explain == "outcome":
-        reason, criteria = "", []
     elif explain == "deciding":
         # Only the deciding criteria, without the facts they read (the full level has them).
         criteria = [_brief_criterion(c, verdicts) for c in verdict.deciding]
@@ -884,9 +903,6 @@ def _result(
         if verdict.outcome == "undetermined":
             for c in verdict.deciding:
                 _collect_unknowns(c, verdicts, ev, ruleset, measure.id, collector)
-    guidance = measure.cite.guidance or any(c.cite.guidance for c in verdict.deciding)
-    if verdict.outcome in ("entitled", "eligible"):
-        guidance = guidance or any(c.cite.guidance for c in measure.criteria())
     return _measure_result(
         ruleset,
         measure,
@@ -1160,16 +1176,19 @@ def _unselected(selected: _Selected, collector: _Collector) -> list[MeasureResul
 def _applied(selected: _Selected) -> RulesetApplied:
     r = selected.ruleset
     ref = r or selected.versions[-1]
-    return RulesetApplied(
-        id=ref.id,
-        title=ref.title,
-        version=r.version if r else None,
-        content_hash=r.content_hash if r else None,
-        records_hash=ref.vocabulary.content_hash if ref.vocabulary else None,
-        checked=r.checked.isoformat() if r else None,
-        in_force=_period(r.in_force) if r else None,
-        selected_because=selected.because,
-        disclaimer=ref.disclaimer,
+    return _trusted(
+        RulesetApplied,
+        {
+            "id": ref.id,
+            "title": ref.title,
+            "version": r.version if r else None,
+            "content_hash": r.content_hash if r else None,
+            "records_hash": ref.vocabulary.content_hash if ref.vocabulary else None,
+            "checked": r.checked.isoformat() if r else None,
+            "in_force": _period(r.in_force) if r else None,
+            "selected_because": selected.because,
+            "disclaimer": ref.disclaimer,
+        },
     )
 
 

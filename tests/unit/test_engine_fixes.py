@@ -148,3 +148,53 @@ def test_a_pattern_with_many_or_groups_loads_and_matches(groups: int) -> None:
 def test_a_pattern_past_the_new_bound_is_refused_with_error_113() -> None:
     with pytest.raises(engine.error, match="error code: 113"):
         engine.create_ruleset("groups520", _or_groups(520))
+
+
+def _separately(handle: int, doc: str) -> set[str]:
+    """The binding's four calls, one at a time, as the adapter made them before assert_fired."""
+    names = set()
+    rc, state = engine.assert_fact(handle, doc)
+    if rc == 0:
+        started = engine.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message is not None:
+            names.add(message[2 : message.index('"', 2)])
+            message = engine.complete_and_start_action(handle, state)
+    engine.retract_fact(handle, doc)
+    return names
+
+
+def test_assert_fired_gives_what_the_separate_calls_give_and_leaves_the_slot_empty() -> None:
+    """assert_fired (our addition, CHANGES.md) runs assert, every action and the retraction in
+    one call: the same rule names as the four separate calls, on cases that fire none, some or
+    all rules, and the slot is empty after each (the same case fires again the same way)."""
+    rules = {
+        "s": SENTINEL,
+        "a": {"all": [{"m": {"$and": [{"t": "case"}, {"$gt": {"n": 2}}]}}]},
+        "b": {"all": [{"m": {"$and": [{"t": "case"}, {"$nex": {"x": 1}}]}}]},
+        "c": {"all": [{"m": {"$and": [{"t": "case"}, {"$iany": {"c_p": {"$i.f": "A"}}}]}}]},
+    }
+    one = engine.create_ruleset("fired-one", json.dumps(rules))
+    other = engine.create_ruleset("fired-other", json.dumps(rules))
+    try:
+        docs = [
+            {"t": "case", "sid": "w", "n": 1, "x": 1, "c_p": []},
+            {"t": "case", "sid": "w", "n": 3, "c_p": [{"f": "B"}, {"f": "A"}]},
+            {"t": "other", "sid": "w"},
+        ]
+        for data in docs * 3:
+            doc = json.dumps(data)
+            rc, _state, names = engine.assert_fired(one, doc)
+            assert rc in (0, 1)
+            assert _separately(other, doc) == set(names)
+            assert len(names) == len(set(names))  # each fired rule once
+        assert {"s", "a", "b", "c"} == set(engine.assert_fired(one, json.dumps(docs[1]))[2])
+        assert [] == engine.assert_fired(one, json.dumps(docs[2]))[2]
+        with pytest.raises(engine.error):
+            engine.assert_fired(one, "not json")
+        # A refused document leaves the handle deciding the next case normally.
+        assert {"s", "a", "b", "c"} == set(engine.assert_fired(one, json.dumps(docs[1]))[2])
+    finally:
+        for handle in (one, other):
+            engine.delete_state(handle, "w")
+            engine.delete_ruleset(handle)

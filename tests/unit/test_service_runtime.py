@@ -16,7 +16,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from eligibility import Decision, EngineError, Registry, parse_case_json
+from eligibility import EngineError, Registry, parse_case_json
 from eligibility.cli import app as cli
 from eligibility.service._runtime import INLINE_MAX_BYTES, Runtime
 from tests.conftest import FIXTURES, ROOT, RULESETS

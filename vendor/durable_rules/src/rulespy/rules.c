@@ -917,12 +917,86 @@ static PyObject *pyCompleteGetIdleState(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* eligibility: assert one fact, collect the names of the rules whose actions it starts, complete
+ * each action, then retract the fact, in one call (vendor/durable_rules/CHANGES.md). The same
+ * engine calls the Python loop made one at a time (assertFact, startActionForState,
+ * completeAndStartAction, retractFact); a name is the first key of each action's message
+ * (`{"<rule name>": ...`). Returns (assert result code, state offset, [names]). On an error
+ * while running the actions, the action in progress is abandoned here; the caller deletes the
+ * slot's state so the next case starts clean. */
+static PyObject *pyAssertFired(PyObject *self, PyObject *args) {
+    unsigned int handle;
+    char *fact;
+    if (!PyArg_ParseTuple(args, "Is", &handle, &fact)) {
+        PyErr_SetString(RulesError, "pyAssertFired Invalid argument");
+        return NULL;
+    }
+    unsigned int stateOffset = 0;
+    unsigned int result = assertFact(handle, fact, &stateOffset);
+    if (result != RULES_OK && result != ERR_EVENT_NOT_HANDLED && result != ERR_EVENT_OBSERVED && result != ERR_EVENT_DEFERRED) {
+        if (result == ERR_OUT_OF_MEMORY) {
+            return PyErr_NoMemory();
+        }
+        PyErr_Format(RulesError, "Could not assert fact, error code: %u", result);
+        return NULL;
+    }
+    PyObject *names = PyList_New(0);
+    if (names == NULL) {
+        return NULL;
+    }
+    if (result == RULES_OK) {
+        char *state = NULL;
+        char *messages = NULL;
+        unsigned int next = startActionForState(handle, stateOffset, &state, &messages);
+        while (next == RULES_OK) {
+            const char *start = (messages != NULL && messages[0] == '{' && messages[1] == '"') ? messages + 2 : NULL;
+            const char *end = start ? strchr(start, '"') : NULL;
+            if (end == NULL) {
+                abandonAction(handle, stateOffset);
+                Py_DECREF(names);
+                PyErr_SetString(RulesError, "Could not read the rule name of an action");
+                return NULL;
+            }
+            PyObject *name = PyUnicode_FromStringAndSize(start, end - start);
+            if (name == NULL || PyList_Append(names, name) != 0) {
+                abandonAction(handle, stateOffset);
+                Py_XDECREF(name);
+                Py_DECREF(names);
+                return NULL;
+            }
+            Py_DECREF(name);
+            next = completeAndStartAction(handle, stateOffset, &messages);
+        }
+        if (next != ERR_NO_ACTION_AVAILABLE) {
+            abandonAction(handle, stateOffset);
+            Py_DECREF(names);
+            if (next == ERR_OUT_OF_MEMORY) {
+                return PyErr_NoMemory();
+            }
+            PyErr_Format(RulesError, "Could not run the actions, error code: %u", next);
+            return NULL;
+        }
+    }
+    unsigned int retracted = retractFact(handle, fact, &stateOffset);
+    if (retracted != RULES_OK && retracted != ERR_EVENT_NOT_HANDLED && retracted != ERR_EVENT_OBSERVED && retracted != ERR_EVENT_DEFERRED) {
+        Py_DECREF(names);
+        if (retracted == ERR_OUT_OF_MEMORY) {
+            return PyErr_NoMemory();
+        }
+        PyErr_Format(RulesError, "Could not retract fact, error code: %u", retracted);
+        return NULL;
+    }
+    PyObject *out = Py_BuildValue("IIN", result, stateOffset, names);
+    return out;
+}
+
 static PyMethodDef myModule_methods[] = {
     {"create_ruleset", pyCreateRuleset, METH_VARARGS},
     {"delete_ruleset", pyDeleteRuleset, METH_VARARGS},
     {"assert_event", pyAssertEvent, METH_VARARGS},
     {"assert_events", pyAssertEvents, METH_VARARGS},
     {"assert_fact", pyAssertFact, METH_VARARGS},
+    {"assert_fired", pyAssertFired, METH_VARARGS},
     {"assert_facts", pyAssertFacts, METH_VARARGS},
     {"retract_fact", pyRetractFact, METH_VARARGS},
     {"retract_facts", pyRetractFacts, METH_VARARGS},
