@@ -126,9 +126,17 @@ def jurisdictions_section(min_cases: int) -> None:
         f"## jurisdictions — every golden case, JSON in → Decision JSON out, each jurisdiction's "
         f"cases cycled to ≥ {min_cases:,}"
     )
-    print(f"{'jurisdiction':14} {'golden':>7} {'cases/s':>10} {'p50 µs':>10} {'p99 µs':>10}")
-    for code, count, rate, p50, p99 in jurisdictions.run(Registry.load(), min_cases):
-        print(f"{code:14} {count:7} {rate:10,.0f} {p50:10.1f} {p99:10.1f}")
+    print(
+        f"{'jurisdiction':14} {'golden':>7} {'cases/s':>10} {'p50 µs':>10} {'p99 µs':>10}"
+        f" {'deciding/s':>11} {'outcome/s':>10}"
+    )
+    for code, count, rate, p50, p99, deciding, outcome in jurisdictions.run(
+        Registry.load(), min_cases
+    ):
+        print(
+            f"{code:14} {count:7} {rate:10,.0f} {p50:10.1f} {p99:10.1f}"
+            f" {deciding:11,.0f} {outcome:10,.0f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
