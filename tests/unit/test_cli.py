@@ -54,6 +54,7 @@ def test_json_format_prints_the_decision_document() -> None:
         "pc1001_95_misdemeanor_diversion": "eligible",
         "pc1001_36_mental_health_diversion": "undetermined",
         "pc1001_80_military_diversion": "undetermined",
+        "hsc11395_treatment_mandated_felony": "not_applicable",
     } == {m["id"]: m["outcome"] for m in decision["measures"]}
 
 
@@ -123,7 +124,7 @@ def test_test_command_runs_golden_cases_with_a_summary_line(tmp_path: Path) -> N
     """`eligibility test` prints a line per case and `N passed, N failed`; a failure shows the diff."""
     ok = CliRunner().invoke(app, ["test", str(ROOT / "rulesets" / "us-ca")])
     assert 0 == ok.exit_code
-    assert ok.stdout.endswith("86 passed, 0 failed\n")
+    assert ok.stdout.endswith("100 passed, 0 failed\n")
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(
         "cases:\n"
