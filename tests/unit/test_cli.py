@@ -54,6 +54,7 @@ def test_json_format_prints_the_decision_document() -> None:
         "pc1001_95_misdemeanor_diversion": "eligible",
         "pc1001_36_mental_health_diversion": "undetermined",
         "pc1001_80_military_diversion": "undetermined",
+        "hsc11395_treatment_mandated_felony": "not_applicable",
     } == {m["id"]: m["outcome"] for m in decision["measures"]}
 
 
@@ -123,7 +124,7 @@ def test_test_command_runs_golden_cases_with_a_summary_line(tmp_path: Path) -> N
     """`eligibility test` prints a line per case and `N passed, N failed`; a failure shows the diff."""
     ok = CliRunner().invoke(app, ["test", str(ROOT / "rulesets" / "us-ca")])
     assert 0 == ok.exit_code
-    assert ok.stdout.endswith("86 passed, 0 failed\n")
+    assert ok.stdout.endswith("102 passed, 0 failed\n")
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(
         "cases:\n"
@@ -149,11 +150,12 @@ def test_coverage_lists_the_branches_no_golden_case_reaches() -> None:
         in result.stdout
     )
     assert (
-        "branches no golden case reaches (8):\n"
+        "branches no golden case reaches (9):\n"
         "  - us-ca-drug-diversion pc1000_pretrial_diversion.offense_under_2018_law: not_met\n"
         "  - us-ca-drug-diversion pc1000_deferred_entry_of_judgment.decided_before_2018: not_met\n"
         "  - us-ca-drug-diversion prop36_probation_with_treatment.found_guilty_after_act: not_met\n"
         "  - us-ca-drug-diversion prop36_probation_with_treatment.firearm_with_listed_drug: met\n"
+        "  - us-ca-drug-diversion hsc11395_treatment_mandated_felony.adult_or_adult_court_hsc11395: not_met\n"
         "  - us-ca-general-diversion pc1001_95_misdemeanor_diversion.no_felony_charged: not_met\n"
         "  - us-ca-general-diversion pc1001_95_misdemeanor_diversion.domestic_violence_offense: met\n"
         "  - us-ca-general-diversion pc1001_80_military_diversion.no_felony_charged: not_met\n"
