@@ -132,6 +132,7 @@ def load_rulesets(root: str | Path | None = None) -> Registry:
 __version__ = _engine_version()
 
 __all__ = [
+    "AnyDecision",
     "Case",
     "CaseError",
     "Charge",
@@ -140,6 +141,7 @@ __all__ = [
     "Decision",
     "EligibilityError",
     "EngineError",
+    "Explanation",
     "OutcomeDecision",
     "Person",
     "Prior",
