@@ -567,7 +567,7 @@ class Registry:
     def _score(self, ruleset: Ruleset, basis: str, case: Case) -> tuple[int, ...]:
         facts = self._normalisers[id(ruleset)].normalise(case)
         sel = _Selected(ruleset, (ruleset,), basis, None, "")
-        results = self._measures(ruleset, sel, case, facts, _Collector())
+        results = self._measures(ruleset, sel, case, facts, _Collector(), "outcome")
         return tuple(sorted((_RANK[m.outcome] for m in results), reverse=True))
 
     def _measures(
