@@ -651,18 +651,7 @@ class _Notices:
                 entry[1].append(ruleset)
 
     def out(self, strict: bool) -> list[NoticeOut]:
-        if strict:
-            refused = [
-                Problem(
-                    f"{n.recorded!r} {n.message}",
-                    location=n.location,
-                    hint=n.question,
-                )
-                for n, _ in self.seen.values()
-                if n.kind in REFUSED_IN_STRICT_MODE
-            ]
-            if refused:
-                raise CaseError(refused)
+        self.refuse(strict)
         return [
             _trusted(
                 NoticeOut,
@@ -680,6 +669,21 @@ class _Notices:
                 self.seen.values(), key=lambda e: (_loc_key(e[0].location), e[0].kind, e[0].message)
             )
         ]
+
+    def refuse(self, strict: bool) -> None:
+        """In strict mode, refuse the case if a value was not read (:class:`CaseError`)."""
+        if strict:
+            refused = [
+                Problem(
+                    f"{n.recorded!r} {n.message}",
+                    location=n.location,
+                    hint=n.question,
+                )
+                for n, _ in self.seen.values()
+                if n.kind in REFUSED_IN_STRICT_MODE
+            ]
+            if refused:
+                raise CaseError(refused)
 
 
 def _loc_key(location: str) -> tuple[Any, ...]:
@@ -944,9 +948,9 @@ def _short(
 ) -> AnyDecision:
     """The decision at the ``deciding`` or ``outcome`` level, from what the pipeline built."""
     hashes = ruleset_hashes(applied)
-    listed = notices.out(strict)  # refuses the case in strict mode, at every level
     summary = _summary(code.upper(), case.case_id, measures)
     if explain == "outcome":
+        notices.refuse(strict)  # strict mode refuses at every level
         return _trusted(
             OutcomeDecision,
             {
@@ -957,11 +961,12 @@ def _short(
                 "engine": _engine_info(evaluator),
                 "rulesets": hashes,
                 "measures": [outcome_measure(m) for m in measures],
-                "notices": len(listed),
+                "notices": len(notices.seen),
                 "summary": summary,
                 "disclaimer": DISCLAIMER,
             },
         )
+    listed = notices.out(strict)
     return _trusted(
         DecidingDecision,
         {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -183,6 +184,9 @@ class Ruleset:
     """Substance names as records write them → the names this ruleset's lists use."""
     vocabulary: Vocabulary | None = None
     """The jurisdiction's records vocabulary, if it has one."""
+    _snapshots: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Parameter snapshots by stretch of days (see :meth:`snapshot`); not copied by
+    ``dataclasses.replace``, so a changed ruleset computes its own."""
 
     def criteria(self) -> tuple[CriterionDef, ...]:
         """Every criterion of every measure."""
@@ -190,7 +194,26 @@ class Ruleset:
 
     def snapshot(self, day: dt.date) -> tuple[tuple[tuple[str, int], ...], dict[str, Any]]:
         """The parameter values in force on ``day`` and a key naming that set of values
-        (which dated value of each parameter), so equal sets compile once."""
+        (which dated value of each parameter), so equal sets compile once. Computed once per
+        stretch of days between two dates on which some value starts or ends (the returned
+        values are shared: read them, never change them)."""
+        cache = self._snapshots
+        breaks = cache.get("breaks")
+        if breaks is None:
+            days = set()
+            for param in self.parameters.values():
+                for value in param.values:
+                    days.add(value.period.start)
+                    if value.period.until is not None and value.period.until < dt.date.max:
+                        days.add(value.period.until + dt.timedelta(days=1))
+            breaks = cache["breaks"] = sorted(days)
+        stretch = bisect.bisect_right(breaks, day)
+        hit = cache.get(stretch)
+        if hit is None:
+            hit = cache[stretch] = self._snapshot(day)
+        return hit
+
+    def _snapshot(self, day: dt.date) -> tuple[tuple[tuple[str, int], ...], dict[str, Any]]:
         key: list[tuple[str, int]] = []
         values: dict[str, Any] = {}
         for name, param in sorted(self.parameters.items()):

@@ -28,11 +28,13 @@ and 3 when the rulesets are invalid at start (docs/service.md).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -146,6 +148,22 @@ def _fail(code: int, problems: list[Problem], heading: str) -> NoReturn:
     raise typer.Exit(code)
 
 
+@contextlib.contextmanager
+def _deciding(source: str, heading: str) -> Iterator[None]:
+    """Decide within the time budget; a failure exits with its documented code: a wrong case
+    (its problems located in ``source``, under ``heading``) 1, a ruleset 3, the engine 4."""
+    try:
+        with limits.time_budget():
+            yield
+    except CaseError as exc:
+        located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
+        _fail(EXIT_CASE, located, heading)
+    except RulesetError as exc:
+        _fail(EXIT_RULESET, exc.problems, "a ruleset cannot be compiled")
+    except EngineError as exc:
+        _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed; the case was not decided")
+
+
 def _registry(rulesets: Path | None, evaluator: Evaluator = Evaluator.durable) -> Registry:
     try:
         return Registry.load(rulesets or default_rulesets_dir(), evaluator=evaluator.value)
@@ -233,23 +251,14 @@ def check(
         )
     registry = _registry(rulesets, evaluator)
     parsed = _read_case(case, registry)
-    source = "<stdin>" if case == "-" else case
-    try:
-        with limits.time_budget():
-            day = whatif.parse_day(as_of) if as_of is not None else None
-            parts = whatif.parts_from(what_if or [])
-            decision: AnyDecision = (
-                whatif.decide(registry, parsed, day, parts, strict=strict)
-                if day is not None or parts
-                else registry.evaluate(parsed, strict=strict, explain=explain.value)
-            )
-    except CaseError as exc:
-        located = [p if p.file else dataclasses.replace(p, file=source) for p in exc.problems]
-        _fail(EXIT_CASE, located, "the case cannot be evaluated")
-    except RulesetError as exc:
-        _fail(EXIT_RULESET, exc.problems, "a ruleset cannot be compiled")
-    except EngineError as exc:
-        _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed; the case was not decided")
+    with _deciding("<stdin>" if case == "-" else case, "the case cannot be evaluated"):
+        day = whatif.parse_day(as_of) if as_of is not None else None
+        parts = whatif.parts_from(what_if or [])
+        decision: AnyDecision = (
+            whatif.decide(registry, parsed, day, parts, strict=strict)
+            if day is not None or parts
+            else registry.evaluate(parsed, strict=strict, explain=explain.value)
+        )
     if not isinstance(decision, Decision):
         typer.echo(
             decision.to_json() if format is Format.json else render_short(decision), nl=False
@@ -274,7 +283,6 @@ def expand(
     """Expand a `deciding` decision to the full one: checks that the case and every ruleset
     version are those it was made with (exit 1 naming what differs), then prints the full
     decision — byte-identical to what `check` gave, by the same engine version."""
-    from eligibility.explain import ExpandError
     from eligibility.explain import expand as run
 
     limit = limits.current().case_bytes
@@ -295,18 +303,8 @@ def expand(
         )
     registry = _registry(rulesets)
     parsed = _read_case(case, registry)
-    try:
-        with limits.time_budget():
-            full = run(stored, parsed, registry)
-    except ExpandError as exc:
-        located = [p if p.file else dataclasses.replace(p, file=decision) for p in exc.problems]
-        _fail(EXIT_CASE, located, "the decision cannot be expanded")
-    except CaseError as exc:
-        _fail(EXIT_CASE, exc.problems, "the case cannot be evaluated")
-    except RulesetError as exc:
-        _fail(EXIT_RULESET, exc.problems, "a ruleset cannot be compiled")
-    except EngineError as exc:
-        _fail(EXIT_ENGINE, [Problem(str(exc))], "the engine failed; the case was not decided")
+    with _deciding(decision, "the decision cannot be expanded"):
+        full = run(stored, parsed, registry)
     typer.echo(full.to_json() if format is Format.json else render_text(full), nl=False)
 
 
