@@ -2741,6 +2741,91 @@ unsigned int completeAndStartAction(unsigned int handle,
     return RULES_OK;
 }
 
+/* eligibility: mark the frames of the next result as dispatching, exactly as serializeResult
+ * does (the first frame when the action takes one result, else `count` frames along the
+ * chain), and name its rule, without writing the result as JSON. */
+static unsigned int markResult(ruleset *tree, 
+                               actionStateNode *actionNode, 
+                               unsigned int count,
+                               const char **ruleName) {
+    leftFrameNode *resultFrame = RESULT_FRAME(actionNode, actionNode->resultIndex[0]);
+    if (!resultFrame->isActive) {
+        return ERR_NODE_DELETED;
+    }
+
+    *ruleName = &tree->stringPool[resultFrame->nameOffset];
+    if (actionNode->reteNode->value.c.count && count == 1) {
+        resultFrame->isDispatching = 1;
+        return RULES_OK;
+    }
+
+    for (unsigned int currentCount = 0; currentCount < count; ++currentCount) {
+        resultFrame->isDispatching = 1;
+        if (resultFrame->nextOffset != UNDEFINED_HASH_OFFSET) {
+            resultFrame = RESULT_FRAME(actionNode, resultFrame->nextOffset);
+        }
+    }
+
+    return RULES_OK;
+}
+
+static unsigned int nextActionName(ruleset *tree, 
+                                   stateNode *resultState, 
+                                   const char **ruleName) {
+    actionStateNode *resultAction;
+    unsigned int actionStateIndex;
+    unsigned int resultCount;
+    unsigned int resultFrameOffset;
+    time_t currentTime = time(NULL);
+    
+    CHECK_RESULT(getNextResultInState(tree,
+                                      currentTime,
+                                      resultState,
+                                      &actionStateIndex,
+                                      &resultCount,
+                                      &resultFrameOffset, 
+                                      &resultAction));
+
+    CHECK_RESULT(markResult(tree, 
+                            resultAction, 
+                            resultCount,
+                            ruleName));
+
+    resultState->context.actionStateIndex = actionStateIndex;
+    resultState->context.resultCount = resultCount;
+    resultState->context.resultFrameOffset = resultFrameOffset;
+    resultState->lockExpireTime = currentTime + STATE_LEASE_TIME;
+    return RULES_OK;
+}
+
+unsigned int startActionNameForState(unsigned int handle, 
+                                     unsigned int stateOffset,
+                                     const char **ruleName) {
+    if (stateOffset == UNDEFINED_HASH_OFFSET) {
+        return ERR_NO_ACTION_AVAILABLE;
+    }
+
+    ruleset *tree;
+    RESOLVE_HANDLE(handle, &tree);
+    return nextActionName(tree, STATE_NODE(tree, stateOffset), ruleName);
+}
+
+unsigned int completeAndStartActionName(unsigned int handle, 
+                                        unsigned int stateOffset, 
+                                        const char **ruleName) {
+    ruleset *tree;
+    RESOLVE_HANDLE(handle, &tree);
+    stateNode *resultState = STATE_NODE(tree, stateOffset);
+    CHECK_RESULT(deleteCurrentAction(tree,
+                                     resultState, 
+                                     resultState->context.actionStateIndex,
+                                     resultState->context.resultCount,
+                                     resultState->context.resultFrameOffset));
+ 
+    freeActionContext(resultState);
+    return nextActionName(tree, resultState, ruleName);
+}
+
 unsigned int abandonAction(unsigned int handle, unsigned int stateOffset) {
     ruleset *tree;
     RESOLVE_HANDLE(handle, &tree);

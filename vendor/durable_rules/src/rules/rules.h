@@ -205,6 +205,18 @@ unsigned int completeAndStartAction(unsigned int handle,
 unsigned int abandonAction(unsigned int handle, 
                            unsigned int stateOffset);
 
+/* eligibility (CHANGES.md item 12): the same as startActionForState and
+ * completeAndStartAction, for a caller that needs only the rule's name: the result is not
+ * serialized to JSON (nor the session state), the frames are marked as dispatching as
+ * serializeResult marks them, and *ruleName points into the ruleset's string pool. */
+unsigned int startActionNameForState(unsigned int handle, 
+                                     unsigned int stateOffset,
+                                     const char **ruleName);
+
+unsigned int completeAndStartActionName(unsigned int handle, 
+                                        unsigned int stateOffset, 
+                                        const char **ruleName);
+
 unsigned int startTimer(unsigned int handle, 
                         char *sid, 
                         unsigned int duration, 

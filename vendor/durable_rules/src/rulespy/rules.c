@@ -918,10 +918,10 @@ static PyObject *pyCompleteGetIdleState(PyObject *self, PyObject *args) {
 }
 
 /* eligibility: assert one fact, collect the names of the rules whose actions it starts, complete
- * each action, then retract the fact, in one call (vendor/durable_rules/CHANGES.md). The same
- * engine calls the Python loop made one at a time (assertFact, startActionForState,
- * completeAndStartAction, retractFact); a name is the first key of each action's message
- * (`{"<rule name>": ...`). Returns (assert result code, state offset, [names]). On an error
+ * each action, then retract the fact, in one call (vendor/durable_rules/CHANGES.md items 11
+ * and 12). The engine steps are those of assertFact, startActionForState,
+ * completeAndStartAction and retractFact, except that no action's result is written as JSON:
+ * only the rule's name is read. Returns (assert result code, state offset, [names]). On an error
  * while running the actions, the action in progress is abandoned here; the caller deletes the
  * slot's state so the next case starts clean. */
 static PyObject *pyAssertFired(PyObject *self, PyObject *args) {
@@ -945,19 +945,10 @@ static PyObject *pyAssertFired(PyObject *self, PyObject *args) {
         return NULL;
     }
     if (result == RULES_OK) {
-        char *state = NULL;
-        char *messages = NULL;
-        unsigned int next = startActionForState(handle, stateOffset, &state, &messages);
+        const char *ruleName = NULL;
+        unsigned int next = startActionNameForState(handle, stateOffset, &ruleName);
         while (next == RULES_OK) {
-            const char *start = (messages != NULL && messages[0] == '{' && messages[1] == '"') ? messages + 2 : NULL;
-            const char *end = start ? strchr(start, '"') : NULL;
-            if (end == NULL) {
-                abandonAction(handle, stateOffset);
-                Py_DECREF(names);
-                PyErr_SetString(RulesError, "Could not read the rule name of an action");
-                return NULL;
-            }
-            PyObject *name = PyUnicode_FromStringAndSize(start, end - start);
+            PyObject *name = PyUnicode_FromString(ruleName);
             if (name == NULL || PyList_Append(names, name) != 0) {
                 abandonAction(handle, stateOffset);
                 Py_XDECREF(name);
@@ -965,7 +956,7 @@ static PyObject *pyAssertFired(PyObject *self, PyObject *args) {
                 return NULL;
             }
             Py_DECREF(name);
-            next = completeAndStartAction(handle, stateOffset, &messages);
+            next = completeAndStartActionName(handle, stateOffset, &ruleName);
         }
         if (next != ERR_NO_ACTION_AVAILABLE) {
             abandonAction(handle, stateOffset);
