@@ -247,33 +247,36 @@ class Plan:
             self.derived_item,
         )
 
-    def is_complete(self, fact: Mapping[str, Any]) -> bool:
-        """True when every field a quantifier reads is present in the encoded case."""
-        if any(f not in fact for f in self.quantified_case_fields):
-            return False
-        for list_name, item_fields in self.list_fields.items():
-            wanted = item_fields | set(self.derived_item.get(list_name, {}))
-            for row in fact.get("c_" + list_name, ()):
-                if len(row) < len(wanted) or any(f not in row for f in wanted):
-                    return False
-        return True
-
     def encode_case(self, facts: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
         """The durable fact for one case: only the fields the rules read, None left out."""
+        return self.encode_checked(facts, params)[0]
+
+    def encode_checked(
+        self, facts: Mapping[str, Any], params: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        """The durable fact for one case, and whether it is complete: every field a quantifier
+        reads is present (case-level, and in every item), so the smaller two-valued plan gives
+        the same verdicts."""
         out: dict[str, Any] = {"t": "case"}
         case_terms, item_terms = self._terms()
         for dname, fact in self.case_fields.items():
             value = facts.get(fact)
             if value is not None:
-                out[dname] = encode(value)
+                out[dname] = value if value.__class__ in _AS_IS else encode(value)
+        complete = True
         for list_name, item_fields in self.list_fields.items():
             items = facts.get(list_name)
             if items is None:
                 continue
             derived = item_terms.get(list_name, {})
+            wanted = len(item_fields | derived.keys())
             encoded = []
             for i, item in enumerate(items):
-                row = {f: encode(item[f]) for f in item_fields if f in item}
+                row = {}
+                for f in item_fields:
+                    value = item.get(f)
+                    if value is not None:
+                        row[f] = value if value.__class__ in _AS_IS else encode(value)
                 for dname, (var, fn) in derived.items():
                     spec = self.membership.get(dname)
                     if spec is not None:
@@ -283,6 +286,8 @@ class Plan:
                         value = fn(facts, params, {var: Bound(list_name, i, item)})
                     if value is not None:
                         row[dname] = encode(value)
+                if len(row) < wanted:
+                    complete = False
                 encoded.append(row)
             out["c_" + list_name] = encoded
             out["n_" + list_name] = len(encoded)
@@ -291,7 +296,13 @@ class Plan:
                 value = fn(facts, params, {})
                 if value is not None:
                     out[dname] = encode(value)
-        return out
+        if complete and any(f not in out for f in self.quantified_case_fields):
+            complete = False
+        return out, complete
+
+
+_AS_IS = frozenset({bool, str})
+"""Value types durable-rules reads as they are (``encode`` returns them unchanged)."""
 
 
 class Compiler:

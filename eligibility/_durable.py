@@ -81,6 +81,8 @@ class _Handle:
     needs: str | None
     """A list field every rule but the sentinel requires to be non-empty: when the case's list
     is empty or absent, only the sentinel can fire, so the handle is not asked."""
+    whole: frozenset[str] = frozenset()
+    """List fields whose items these rules read every field of: sent as they are."""
 
     def document(self, fact: dict[str, Any], trimmed: dict[tuple[str, Any], Any]) -> str:
         """The case document trimmed to what these rules read. durable-rules' cost grows with
@@ -92,7 +94,7 @@ class _Handle:
             if name not in self.fields:
                 continue
             wanted = self.items.get(name)
-            if wanted is not None and value:
+            if wanted is not None and value and name not in self.whole:
                 rows = trimmed.get((name, wanted))
                 if rows is None:
                     rows = trimmed[(name, wanted)] = [
@@ -142,13 +144,16 @@ def _reads(plan: Plan, rules: dict[str, Any], handle: int) -> _Handle:
         top |= {"c_" + list_name, "n_" + list_name}
     fields = frozenset(n for n in top if f'"{n}"' in text) | {"t", "sid"}
     items = {}
+    whole = set()
     for list_name, own in plan.list_fields.items():
         if "c_" + list_name in fields:
             wanted = {*own, *plan.derived_item.get(list_name, {})}
             items["c_" + list_name] = frozenset(f for f in wanted if f'"$i.{f}"' in text)
+            if items["c_" + list_name] == wanted:
+                whole.add("c_" + list_name)
     needs = {_needs(rule) for name, rule in rules.items() if name != "s"}
     need = needs.pop() if len(needs) == 1 else None
-    return _Handle(handle, fields, items, need)
+    return _Handle(handle, fields, items, need, frozenset(whole))
 
 
 class DurableRuleset:

@@ -200,8 +200,8 @@ class DurableEngine:
         self, ruleset: Ruleset, key: tuple[Any, ...], params: Mapping[str, Any], facts: Facts
     ) -> dict[str, bool | None]:
         plan, handle = self.compiled(ruleset, key, params)
-        fact = plan.encode_case(facts.values, params)
-        if plan.is_complete(fact):
+        fact, complete = plan.encode_checked(facts.values, params)
+        if complete:
             # Every quantified field is known: the smaller two-valued plan gives the same verdicts.
             full = plan
             plan, handle = self.compiled(ruleset, key, params, complete=True)
