@@ -217,8 +217,9 @@ def test_an_unreadable_citation_is_never_decided_against_a_readable_one(
     jurisdiction: str, reference_registry: Registry
 ) -> None:
     """With a charge's or prior's citation outside the table, each measure is ``undetermined`` or has the
-    outcome the case gets with every readable row of the table in its place: what could not
-    be read never decides against a reading of it."""
+    outcome the case gets with every readable row of the table in its place that agrees with what
+    the record still says (a class the vocabulary knows for the section): what could not be
+    read never decides against a reading of it."""
     rulesets = rulesets_of(reference_registry, jurisdiction)
     codes = _readable_codes(rulesets)
     decided: list[str] = []
@@ -239,7 +240,22 @@ def test_an_unreadable_citation_is_never_decided_against_a_readable_one(
             return {m.id: m.outcome for m in decision.measures}
 
         with_unknown = outcomes(unknown)
-        readable = [outcomes(code) for code in codes]
+        # What the record still says without a row (the vocabulary may know a section's class,
+        # § 30 BtMG is a Verbrechen) is known: compare with the rows that agree with it.
+        known: dict[str, Any] = {}
+        for r in rulesets:
+            known.update(r.statutes.read(unknown).attributes or {})
+        agreeing = [
+            code
+            for code in codes
+            if all(
+                all((r.statutes.read(code).attributes or {}).get(k) == v for k, v in known.items())
+                for r in rulesets
+            )
+        ]
+        if not agreeing:
+            return  # no row of the table is read as the record is: nothing to compare with
+        readable = [outcomes(code) for code in agreeing]
         decided.extend(m for m, o in with_unknown.items() if o != "undetermined")
         for measure, outcome in with_unknown.items():
             others = {r.get(measure) for r in readable}
