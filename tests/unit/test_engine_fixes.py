@@ -198,3 +198,36 @@ def test_assert_fired_gives_what_the_separate_calls_give_and_leaves_the_slot_emp
         for handle in (one, other):
             engine.delete_state(handle, "w")
             engine.delete_ruleset(handle)
+
+
+def _prior_rule(i: int) -> dict[str, object]:
+    return {"all": [{"m": {"$and": [{"t": "case"}, {"$iany": {"c_priors": {"$i.f": f"v{i}"}}}]}}]}
+
+
+def _case_rule(i: int) -> dict[str, object]:
+    return {"all": [{"m": {"$and": [{"t": "case"}, {"$nex": {f"g{i}": 1}}]}}]}
+
+
+def test_rules_share_one_handle_when_they_fit_and_are_grouped_by_list_when_not() -> None:
+    """One handle when all rules fit (one document parsed, one drain); past RULES_PER_HANDLE,
+    rules over the same list share handles that a case with an empty list never asks — and
+    either way the same rules fire."""
+    small = {"s": SENTINEL, **{f"p{i}": _prior_rule(i) for i in range(5)}}
+    small |= {f"c{i}": _case_rule(i) for i in range(5)}
+    big = {"s": SENTINEL, **{f"p{i}": _prior_rule(i) for i in range(70)}}
+    big |= {f"c{i}": _case_rule(i) for i in range(70)}
+    one = DurableRuleset(Plan(rules=small, list_fields={"priors": {"f"}}), "small")
+    split = DurableRuleset(Plan(rules=big, list_fields={"priors": {"f"}}), "big")
+    try:
+        assert 1 == one.handles
+        assert 2 == split.handles
+        assert {h.needs for h in split._handles} == {None, "c_priors"}
+        with_priors = {"t": "case", "c_priors": [{"f": "v3"}], "n_priors": 1}
+        without = {"t": "case", "c_priors": [], "n_priors": 0}
+        assert {"s", "p3", *(f"c{i}" for i in range(5))} == one.fired(with_priors)
+        assert {"s", *(f"c{i}" for i in range(5))} == one.fired(without)
+        assert {"s", "p3", *(f"c{i}" for i in range(70))} == split.fired(with_priors)
+        assert {"s", *(f"c{i}" for i in range(70))} == split.fired(without)
+    finally:
+        one.close()
+        split.close()
