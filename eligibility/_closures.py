@@ -109,15 +109,18 @@ def term(node: E.Node) -> Term:
 
         return arith_fn
     if isinstance(node, E.Call):
+        if isinstance(node.args[0], E.Lit) and node.args[0].value is not None:
+            # years(5), date("2018-01-01"): the same value for every case, made once.
+            made = term(node.args[0])
+            const = _call(node.func, made({}, {}, {}))
+            return lambda f, p, e: const
         arg, func = term(node.args[0]), node.func
 
         def call_fn(f: Mapping[str, Any], p: Mapping[str, Any], e: Env) -> Any:
             a = arg(f, p, e)
             if a is None:
                 return None
-            if func == "date":
-                return E.parse_date_literal(a)
-            return E.Duration(**{func: int(a)})
+            return _call(func, a)
 
         return call_fn
     if isinstance(node, E.Quant):
@@ -141,6 +144,12 @@ def term(node: E.Node) -> Term:
 
         return count_fn
     raise TypeError(f"unsupported node {type(node).__name__}")
+
+
+def _call(func: str, arg: Any) -> Any:
+    if func == "date":
+        return E.parse_date_literal(arg)
+    return E.Duration(**{func: int(arg)})
 
 
 def _boolop(op: str, operands: list[Term]) -> Term:
@@ -210,8 +219,12 @@ def _count_comparison(node: E.Cmp) -> Term:
                     return None
                 bounds.append((value, value))
         (l_lo, l_hi), (r_lo, r_hi) = bounds
+        if l_lo == l_hi and r_lo == r_hi and l_lo == int(l_lo) and r_lo == int(r_lo):
+            return _compare(op, l_lo, r_lo)  # every count known and whole: one comparison
+        # Counts are integers and the other side a Decimal or an integer: Python compares them
+        # exactly, as Evaluator._compare_count does after converting both to Decimal.
         outcomes = {
-            _compare(op, Decimal(a), Decimal(b))
+            _compare(op, a, b)
             for a in range(int(l_lo), int(l_hi) + 1)
             if a == l_lo or a <= l_hi
             for b in ([r_lo] if r_lo == r_hi else range(int(r_lo), int(r_hi) + 1))
