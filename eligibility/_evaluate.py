@@ -172,6 +172,8 @@ class DurableEngine:
 
         self._factory = DurableRuleset
         self._compiled: dict[tuple[Any, ...], tuple[Plan, Any]] = {}
+        self._same_layout: dict[tuple[int, int], bool] = {}
+        """(three-valued plan, two-valued plan) → whether they encode a case alike."""
         self._lock = threading.Lock()
 
     def compiled(
@@ -205,7 +207,10 @@ class DurableEngine:
             # Every quantified field is known: the smaller two-valued plan gives the same verdicts.
             full = plan
             plan, handle = self.compiled(ruleset, key, params, complete=True)
-            if plan.layout() != full.layout():
+            same = self._same_layout.get((id(full), id(plan)))
+            if same is None:  # the plans are kept for the registry's life, so their ids hold
+                same = self._same_layout[(id(full), id(plan))] = plan.layout() == full.layout()
+            if not same:
                 # The plans lifted different terms (an oversized body in one of them): the
                 # derived fields differ, so the case is encoded for the plan that reads it.
                 fact = plan.encode_case(facts.values, params)
