@@ -9,13 +9,14 @@ same decision. ``outcome`` keeps the outcomes only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from eligibility._evaluate import case_hash, deciding_measure, outcome_measure, ruleset_hashes
-from eligibility.case import Case
+from eligibility.case import Case, problems_from_validation
 from eligibility.decision import (
     DISCLAIMER,
     EXPLANATIONS,
@@ -82,11 +83,8 @@ def _as_deciding(short: DecidingDecision | Mapping[str, Any] | bytes | str) -> D
         return DecidingDecision.model_validate(short)
     except ValidationError as exc:
         problems = [
-            Problem(
-                f"not a `deciding` decision: {e['msg']}",
-                location=".".join(str(p) for p in e["loc"]) or None,
-            )
-            for e in exc.errors(include_url=False)[:20]
+            dataclasses.replace(p, message=f"not a `deciding` decision: {p.message}")
+            for p in problems_from_validation(exc)[:20]
         ]
         raise ExpandError(problems) from None
 

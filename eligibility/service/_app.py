@@ -24,6 +24,8 @@ from eligibility.schemas import schema_for
 from eligibility.service import _catalogue as catalogue
 from eligibility.service._admin import admit_reload
 from eligibility.service._cases import (
+    NO_STORE,
+    answer,
     batch_cases,
     cost,
     decide_batch,
@@ -31,7 +33,7 @@ from eligibility.service._cases import (
     expand_one,
     read_body,
 )
-from eligibility.service._errors import Refusal, install, problems_of, refusal_for
+from eligibility.service._errors import Refusal, install, problems_of
 from eligibility.service._models import (
     BatchResponse,
     Health,
@@ -40,15 +42,13 @@ from eligibility.service._models import (
     openapi_for,
     problem_responses,
 )
-from eligibility.service._runtime import INLINE_MAX_BYTES, Loaded, Overloaded, Runtime, load
+from eligibility.service._runtime import Loaded, Overloaded, Runtime, load
 from eligibility.service._settings import Settings
 
 log = logging.getLogger("eligibility.service")
 
 API = "/v1"
 JSON = "application/json"
-NO_STORE = {"Cache-Control": "no-store"}
-"""A decision is about a person: no cache between the service and its caller may keep it."""
 
 
 _early_hup = threading.Event()
@@ -226,17 +226,9 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
         request: Request, strict: StrictQuery = False, explain: ExplainQuery = "full"
     ) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
-        try:
-            body = await runtime.run(
-                lambda registry: decide_one(raw, registry, strict, explain),
-                cost(raw),
-                long=len(raw) > INLINE_MAX_BYTES,
-            )
-        except Overloaded:
-            raise
-        except Exception as exc:
-            raise refusal_for(exc) from None
-        return Response(body, media_type=JSON, headers=NO_STORE)
+        return await answer(
+            runtime, lambda registry: decide_one(raw, registry, strict, explain), len(raw)
+        )
 
     @app.post(
         f"{API}/evaluate/batch",
@@ -289,17 +281,7 @@ def _routes(app: FastAPI, runtime: Runtime) -> None:
     )
     async def expand(request: Request) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
-        try:
-            body = await runtime.run(
-                lambda registry: expand_one(raw, registry),
-                cost(raw),
-                long=len(raw) > INLINE_MAX_BYTES,
-            )
-        except Overloaded:
-            raise
-        except Exception as exc:
-            raise refusal_for(exc) from None
-        return Response(body, media_type=JSON, headers=NO_STORE)
+        return await answer(runtime, lambda registry: expand_one(raw, registry), len(raw))
 
     @app.get(f"{API}/rulesets", summary="List rulesets and their versions in force")
     async def rulesets() -> catalogue.RulesetList:

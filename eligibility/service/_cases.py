@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
+from fastapi.responses import Response
 
 from eligibility import _case_json
 from eligibility._evaluate import Registry
@@ -21,6 +23,7 @@ from eligibility.errors import CaseError
 from eligibility.limits import current, time_budget
 from eligibility.service._errors import Refusal, refusal_for
 from eligibility.service._problems import FieldError, document
+from eligibility.service._runtime import INLINE_MAX_BYTES, Overloaded, Runtime
 
 SOURCE = "<request>"
 UNIT_BYTES = 8 * 1024
@@ -60,6 +63,25 @@ def decode(raw: bytes) -> Any:
         return _case_json.decode(raw, SOURCE, dataclasses.replace(current(), case_bytes=len(raw)))
     except CaseError as exc:
         raise refusal_for(exc) from None
+
+
+NO_STORE = {"Cache-Control": "no-store"}
+"""A decision is about a person: no cache between the service and its caller may keep it."""
+
+
+async def answer(
+    runtime: Runtime, work: Callable[[Registry], bytes], size: int, long: bool = False
+) -> Response:
+    """Run ``work`` on the runtime's engine and answer its JSON bytes, not to be stored; a
+    failure becomes its problem document. ``size`` (the body's bytes) sets what the work costs
+    and, with ``long``, whether it runs on the engine thread."""
+    try:
+        body = await runtime.run(work, cost(size), long=long or size > INLINE_MAX_BYTES)
+    except Overloaded:
+        raise
+    except Exception as exc:
+        raise refusal_for(exc) from None
+    return Response(body, media_type="application/json", headers=NO_STORE)
 
 
 def decide_one(

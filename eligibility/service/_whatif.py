@@ -18,11 +18,11 @@ from pydantic import ValidationError
 from eligibility._evaluate import Registry
 from eligibility.case import Case, parse_case
 from eligibility.decision import Decision, QuestionsOut
-from eligibility.service._cases import SOURCE, decode, read_body
-from eligibility.service._errors import Refusal, refusal_for
+from eligibility.service._cases import SOURCE, answer, decode, read_body
+from eligibility.service._errors import Refusal
 from eligibility.service._models import problem_responses
 from eligibility.service._problems import FieldError
-from eligibility.service._runtime import Overloaded, Runtime
+from eligibility.service._runtime import Runtime
 
 API = "/v1"
 JSON = "application/json"
@@ -97,15 +97,6 @@ def register(app: FastAPI, runtime: Runtime) -> None:
     """Add the what-if routes to ``app``."""
     settings = runtime.settings
 
-    async def run(work: Any) -> Response:
-        try:
-            body = await runtime.run(work, long=True)
-        except Overloaded:
-            raise
-        except Exception as exc:
-            raise refusal_for(exc) from None
-        return Response(body, media_type=JSON)
-
     @app.post(
         f"{API}/what-if",
         summary="Screen one case with its what-if answers (as of a day; next questions, timeline, counterfactuals)",
@@ -122,7 +113,12 @@ def register(app: FastAPI, runtime: Runtime) -> None:
         ),
     ) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
-        return await run(lambda registry: what_if_decision(raw, registry, as_of, parts))
+        return await answer(
+            runtime,
+            lambda registry: what_if_decision(raw, registry, as_of, parts),
+            len(raw),
+            long=True,
+        )
 
     @app.post(
         f"{API}/next-question",
@@ -136,7 +132,9 @@ def register(app: FastAPI, runtime: Runtime) -> None:
         as_of: str | None = Query(None, description="Decide as of this day (YYYY-MM-DD)."),
     ) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
-        return await run(lambda registry: next_question(raw, registry, as_of))
+        return await answer(
+            runtime, lambda registry: next_question(raw, registry, as_of), len(raw), long=True
+        )
 
     @app.post(
         f"{API}/replay",
@@ -146,4 +144,4 @@ def register(app: FastAPI, runtime: Runtime) -> None:
     )
     async def replay_route(request: Request) -> Response:
         raw = await read_body(request, settings.max_body_bytes, settings.body_seconds)
-        return await run(lambda registry: replayed(raw, registry))
+        return await answer(runtime, lambda registry: replayed(raw, registry), len(raw), long=True)

@@ -228,3 +228,22 @@ def test_a_client_sending_headers_too_slowly_is_disconnected(durable_registry: R
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_every_answer_about_a_case_is_not_to_be_stored(durable_registry: Registry) -> None:
+    """What-if answers, next questions and expansions are about a person, like a decision."""
+    service = app_over(durable_registry, RULESETS)
+    body = CA.read_bytes()
+    deciding = request(
+        service, "POST", "/v1/evaluate?explain=deciding", content=body, headers=JSON
+    ).json()
+    answers = [
+        request(service, "POST", "/v1/what-if?parts=next_questions", content=body, headers=JSON),
+        request(service, "POST", "/v1/next-question", content=body, headers=JSON),
+        request(
+            service, "POST", "/v1/expand", json={"decision": deciding, "case": json.loads(body)}
+        ),
+    ]
+    assert [(200, "no-store")] * 3 == [
+        (a.status_code, a.headers.get("cache-control")) for a in answers
+    ]
