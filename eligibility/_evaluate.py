@@ -371,18 +371,23 @@ class Registry:
                 )
             measures.extend(results)
         if explain != "full":
-            return _short(
-                case,
-                code,
-                explain,
-                applied,
-                measures,
-                collector,
-                assumptions,
-                notices,
-                strict,
-                self.evaluator,
-            )
+            parts: dict[str, Any] = {
+                "case_id": case.case_id,
+                "jurisdiction": code.upper(),
+                "engine": _engine_info(self.evaluator),
+                "rulesets": applied,
+                "measures": measures,
+                "assumptions": assumptions,
+                "summary": _summary(code.upper(), case.case_id, measures),
+            }
+            if explain == "outcome":
+                notices.refuse(strict)  # strict mode refuses at every level
+                parts["notices"] = len(notices.seen)  # counted, not built
+            else:
+                parts["notices"] = notices.out(strict)
+                parts["missing_facts"] = collector.missing_facts()
+                parts["unsettled"] = collector.unsettled_points()
+            return short_decision(explain, case, parts)
         return _trusted(
             Decision,
             {
@@ -877,6 +882,9 @@ def _result(
     if verdict.outcome in ("entitled", "eligible"):
         guidance = guidance or any(c.cite.guidance for c in measure.criteria())
     if explain == "outcome":
+        # Only what the outcome level, its summary and the readings' merge read: this partial
+        # record never leaves the pipeline (short_decision keeps id, ruleset, outcome, who
+        # decides and guidance).
         return _trusted(
             MeasureResult,
             {
@@ -939,55 +947,48 @@ def _brief_criterion(c: CriterionDef, verdicts: Mapping[str, bool | None]) -> Cr
     )
 
 
-def _short(
-    case: Case,
-    code: str,
-    explain: Explanation,
-    applied: list[RulesetApplied],
-    measures: list[MeasureResult],
-    collector: _Collector,
-    assumptions: list[AssumptionOut],
-    notices: _Notices,
-    strict: bool,
-    evaluator: EvaluatorName,
+def short_decision(
+    explain: Literal["deciding", "outcome"], case: Case, parts: Mapping[str, Any]
 ) -> AnyDecision:
-    """The decision at the ``deciding`` or ``outcome`` level, from what the pipeline built."""
-    hashes = ruleset_hashes(applied)
-    summary = _summary(code.upper(), case.case_id, measures)
+    """The decision at the ``deciding`` or ``outcome`` level, from the parts of the full one it
+    keeps (named as the Decision's fields): what evaluating at that level builds, and what
+    shortening a full decision reads (``eligibility.explain.shorten``). At the ``outcome``
+    level ``notices`` may be their count."""
+    common = {
+        "schema_version": SCHEMA_VERSION,
+        "explanation": explain,
+        "case_id": parts["case_id"],
+    }
+    rest = {
+        "jurisdiction": parts["jurisdiction"],
+        "engine": parts["engine"],
+        "rulesets": ruleset_hashes(parts["rulesets"]),
+    }
+    notices = parts["notices"]
     if explain == "outcome":
-        notices.refuse(strict)  # strict mode refuses at every level
         return _trusted(
             OutcomeDecision,
             {
-                "schema_version": SCHEMA_VERSION,
-                "explanation": "outcome",
-                "case_id": case.case_id,
-                "jurisdiction": code.upper(),
-                "engine": _engine_info(evaluator),
-                "rulesets": hashes,
-                "measures": [outcome_measure(m) for m in measures],
-                "notices": len(notices.seen),
-                "summary": summary,
+                **common,
+                **rest,
+                "measures": [outcome_measure(m) for m in parts["measures"]],
+                "notices": notices if isinstance(notices, int) else len(notices),
+                "summary": parts["summary"],
                 "disclaimer": DISCLAIMER,
             },
         )
-    listed = notices.out(strict)
     return _trusted(
         DecidingDecision,
         {
-            "schema_version": SCHEMA_VERSION,
-            "explanation": "deciding",
-            "case_id": case.case_id,
+            **common,
             "case_hash": case_hash(case),
-            "jurisdiction": code.upper(),
-            "engine": _engine_info(evaluator),
-            "rulesets": hashes,
-            "measures": [deciding_measure(m) for m in measures],
-            "missing_facts": collector.missing_facts(),
-            "unsettled": collector.unsettled_points(),
-            "assumptions": assumptions,
-            "notices": listed,
-            "summary": summary,
+            **rest,
+            "measures": [deciding_measure(m) for m in parts["measures"]],
+            "missing_facts": parts["missing_facts"],
+            "unsettled": parts["unsettled"],
+            "assumptions": parts["assumptions"],
+            "notices": notices,
+            "summary": parts["summary"],
             "disclaimer": DISCLAIMER,
         },
     )

@@ -15,12 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from eligibility._evaluate import case_hash, deciding_measure, outcome_measure, ruleset_hashes
+from eligibility._evaluate import case_hash, ruleset_hashes, short_decision
 from eligibility.case import Case, problems_from_validation
 from eligibility.decision import (
-    DISCLAIMER,
     EXPLANATIONS,
-    SCHEMA_VERSION,
     AnyDecision,
     DecidingDecision,
     Decision,
@@ -45,33 +43,7 @@ def shorten(decision: Decision, explain: Explanation, case: Case) -> AnyDecision
     ``Registry.evaluate(case, explain=...)`` gives directly, faster)."""
     if explain == "full":
         return decision
-    if explain == "outcome":
-        return OutcomeDecision(
-            schema_version=SCHEMA_VERSION,
-            case_id=decision.case_id,
-            jurisdiction=decision.jurisdiction,
-            engine=decision.engine,
-            rulesets=ruleset_hashes(decision.rulesets),
-            measures=[outcome_measure(m) for m in decision.measures],
-            notices=len(decision.notices),
-            summary=decision.summary,
-            disclaimer=DISCLAIMER,
-        )
-    return DecidingDecision(
-        schema_version=SCHEMA_VERSION,
-        case_id=decision.case_id,
-        case_hash=case_hash(case),
-        jurisdiction=decision.jurisdiction,
-        engine=decision.engine,
-        rulesets=ruleset_hashes(decision.rulesets),
-        measures=[deciding_measure(m) for m in decision.measures],
-        missing_facts=decision.missing_facts,
-        unsettled=decision.unsettled,
-        assumptions=decision.assumptions,
-        notices=decision.notices,
-        summary=decision.summary,
-        disclaimer=DISCLAIMER,
-    )
+    return short_decision(explain, case, decision.__dict__)
 
 
 def _as_deciding(short: DecidingDecision | Mapping[str, Any] | bytes | str) -> DecidingDecision:
