@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+import orjson
 
 from eligibility.errors import CaseError, Problem
 from eligibility.limits import Limits, current, env_name
@@ -132,6 +134,9 @@ def decode(raw: str | bytes, source: str, limits: Limits | None = None) -> Any:
         raise CaseError(
             [Problem(f"the JSON nests deeper than {_limit('nesting', limits)}", file=source)]
         )
+    fast = _decode_fast(data, limits)
+    if fast is not _SLOW:
+        return fast
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -176,6 +181,57 @@ def decode(raw: str | bytes, source: str, limits: Limits | None = None) -> Any:
             ]
         )
     return doc
+
+
+_SLOW = object()
+
+
+def _decode_fast(data: bytes, limits: Limits) -> Any:
+    """The usual document, decoded by orjson, or ``_SLOW`` when it may break a rule the standard
+    decoder's hooks check (then :func:`decode` takes the long way, which names what is wrong).
+
+    orjson refuses what the hooks refuse (malformed text, ``NaN``, lone surrogates, numbers that
+    overflow a double) but keeps the last of repeated keys and reads an integer beyond 64 bits as
+    a float. Both are caught exactly, in one walk over the decoded document:
+
+    * a colon outside a string is a key's separator and nothing else, so the colons in the text
+      are its keys plus the colons inside its strings; if they equal the keys the decoded document
+      holds, no string holds a colon and no key repeated (a repeated key is a key the document
+      lost). Otherwise — a repeat, or merely a colon in some text — the long way decides;
+    * an integer beyond 64 bits becomes a float of magnitude 2**63 or more, so any such float
+      goes the long way; and under an ``integer_digits`` limit below 20 (the digits of 2**64)
+      so does any integer of 10**limit or more."""
+    # 0: every integer orjson gives (at most 20 digits) is within the limit.
+    int_bound = 10**limits.integer_digits if limits.integer_digits < 20 else 0
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _SLOW
+    if type(doc) is not dict:
+        return _SLOW  # not a case; the long way says what it is
+    keys = 0
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        values: Iterable[Any] = node
+        if type(node) is dict:
+            keys += len(node)
+            values = node.values()
+        for value in values:
+            kind = type(value)
+            if kind is dict or kind is list:
+                stack.append(value)
+            elif kind is float:
+                if not -_FLOAT_BOUND < value < _FLOAT_BOUND:
+                    return _SLOW
+            elif kind is int and int_bound and not -int_bound < value < int_bound:
+                return _SLOW
+    if data.count(b":") != keys:
+        return _SLOW
+    return doc
+
+
+_FLOAT_BOUND = float(2**63)
 
 
 def _repeated_at(text: str, key: str) -> str:

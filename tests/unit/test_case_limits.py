@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from eligibility import limits
@@ -144,3 +148,83 @@ def test_a_limit_set_to_nonsense_in_the_environment_is_exit_2() -> None:
     )
     expected = "error: ELIGIBILITY_LIMIT_PRIORS='lots' is not a number\n"
     assert (2, expected) == (done.returncode, done.stderr)
+
+
+# -- the fast decoding path (orjson) gives the long way's answer, to the value and the message --
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**25), max_value=10**25)
+    | st.floats(allow_nan=False)
+    | st.text(st.sampled_from('ab:"\\é\x00 {}[],'), max_size=6)
+)
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(st.tuples(st.sampled_from(["a", "b", "a:b", ""]), inner), max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _write(node: Any) -> str:
+    """JSON text in which an object is a list of pairs, so keys may repeat."""
+    if isinstance(node, list) and node and all(isinstance(p, tuple) for p in node):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_write(v)}" for k, v in node) + "}"
+    if isinstance(node, list):
+        return "[" + ", ".join(_write(v) for v in node) + "]"
+    return json.dumps(node)
+
+
+def _outcome(decode: Any, text: str, chosen: limits.Limits) -> Any:
+    try:
+        return ("document", decode(text.encode(), "c.json", chosen))
+    except CaseError as exc:
+        return ("refused", _messages(exc))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["a", "b", "a:b"]), _DOCUMENTS), max_size=4),
+    st.sampled_from([20, 5]),
+)
+def test_the_fast_decoder_answers_as_the_long_way(pairs: Any, digits: int) -> None:
+    """Repeated keys, colons inside text, integers beyond 64 bits or beyond a lowered digit
+    limit, floats near 2**63: orjson takes the usual document and hands everything it might
+    read differently to the standard decoder, so the answer is the same either way."""
+    from eligibility import _case_json
+
+    chosen = dataclasses.replace(limits.current(), integer_digits=digits)
+    text = _write(pairs) if pairs else "{}"
+
+    def long_way(data: bytes, source: str, lim: limits.Limits) -> Any:
+        with patch.object(_case_json, "_decode_fast", lambda *_: _case_json._SLOW):
+            return _case_json.decode(data, source, lim)
+
+    assert _outcome(long_way, text, chosen) == _outcome(_case_json.decode, text, chosen)
+
+
+def test_the_fast_decoder_takes_the_usual_case() -> None:
+    from eligibility import _case_json
+
+    data = EXAMPLE.read_bytes()
+    assert json.loads(data) == _case_json._decode_fast(data, limits.current())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 1}',  # a repeat the document cannot show
+        '{"a": "x:y", "b": 1}',  # a colon in text
+        '{"a": 123456789012345678901}',  # beyond 64 bits: orjson reads a float
+        '{"a": -9223372036854775809}',
+        '{"a": 1e400}',
+        "[1]",
+    ],
+)
+def test_the_fast_decoder_hands_over_what_it_might_misread(text: str) -> None:
+    from eligibility import _case_json
+
+    assert _case_json._decode_fast(text.encode(), limits.current()) is _case_json._SLOW
