@@ -6,7 +6,9 @@ Two hot paths of the durable-rules pipeline used to walk syntax trees for every 
   ``count(…) >= 2``, …), computed when the case is encoded — :func:`term` turns each into a
   closure with exactly the reference evaluator's semantics (``eligibility/_reference.py``);
 * folding the fired rule names into criterion verdicts (Kleene logic over the atoms) —
-  :func:`verdict_function` generates one Python function per compiled plan.
+  :func:`verdict_function` generates one Python function per compiled plan;
+* writing the durable-rules document of a case — :func:`encoder_function` generates one
+  function per compiled plan, with the fields it reads and the terms it derives unrolled.
 
 The property tests hold the engine to the reference evaluator on every shipped ruleset, so any
 difference in semantics fails them.
@@ -289,10 +291,15 @@ def verdict_function(plan: Plan) -> Callable[[set[str]], dict[str, bool | None]]
             return repr(f[1] if isinstance(f[1], bool) else None)
         if kind == "not":
             inner = emit(f[1])
-            expr = f"_not({inner})"
+            expr = f"None if {inner} is None else not {inner}"
         else:
+            # Kleene's and/or over variables, inline: one falsehood (truth) decides, all truths
+            # (falsehoods) decide the other way, anything else is unknown.
             parts = [emit(g) for g in f[1]]
-            expr = ("_and" if kind == "and" else "_or") + "((" + ", ".join(parts) + ",))"
+            decides, other = (False, True) if kind == "and" else (True, False)
+            any_decides = " or ".join(f"{p} is {decides}" for p in parts)
+            all_other = " and ".join(f"{p} is {other}" for p in parts)
+            expr = f"{decides} if ({any_decides}) else ({other} if ({all_other}) else None)"
         t = f"t{len(temps)}"
         temps[key] = t
         lines.append(f"    {t} = {expr}")
@@ -308,3 +315,85 @@ def verdict_function(plan: Plan) -> Callable[[set[str]], dict[str, bool | None]]
 
 def _not(value: bool | None) -> bool | None:
     return None if value is None else not value
+
+
+# -- a plan's durable document as one generated function ---------------------------------------
+
+Encoder = Callable[[Mapping[str, Any], Mapping[str, Any]], tuple[dict[str, Any], bool]]
+
+
+def encoder_function(plan: Plan) -> Encoder:
+    """One function from a case's facts and the parameters to its durable-rules document and
+    whether it is complete (every field a quantifier reads is present, case-level and in every
+    item): what walking ``plan``'s fields and derived terms gives, unrolled into straight-line
+    code (generated once per compiled plan; names are written with ``repr``, values and closures
+    passed in the namespace). ``tests/unit/test_closures.py`` holds it to that walk."""
+    from eligibility._compile import AS_IS, encode
+
+    namespace: dict[str, Any] = {"_encode": encode, "_AS_IS": AS_IS, "_Bound": Bound}
+    lines = ["def encode_checked(facts, params):", "    out = {'t': 'case'}", "    get = facts.get"]
+
+    def put(target: str, key: str, value: str = "v") -> None:
+        lines.append(f"{pad}if {value} is not None:")
+        lines.append(
+            f"{pad}    {target}[{key!r}] = {value} if {value}.__class__ in _AS_IS "
+            f"else _encode({value})"
+        )
+
+    pad = "    "
+    for dname, fact in plan.case_fields.items():
+        lines.append(f"{pad}v = get({fact!r})")
+        put("out", dname)
+    lines.append("    complete = True")
+    for n, (list_name, item_fields) in enumerate(plan.list_fields.items()):
+        derived = plan.derived_item.get(list_name, {})
+        wanted = len(item_fields | derived.keys())
+        lines += [
+            f"    items = get({list_name!r})",
+            "    if items is not None:",
+            "        encoded = []",
+            "        for i, item in enumerate(items):",
+            "            row = {}",
+            "            g = item.get",
+        ]
+        pad = " " * 12
+        for f in item_fields:
+            lines.append(f"{pad}v = g({f!r})")
+            put("row", f)
+        for k, (dname, (var, node)) in enumerate(derived.items()):
+            spec = plan.membership.get(dname)
+            if spec is not None:
+                field_name, values, negated = spec
+                namespace[f"_S{n}_{k}"] = values
+                test = "not in" if negated else "in"
+                lines.append(f"{pad}v = g({field_name!r})")
+                lines.append(f"{pad}if v is not None:")
+                lines.append(f"{pad}    row[{dname!r}] = v {test} _S{n}_{k}")
+            else:
+                namespace[f"_T{n}_{k}"] = term(node)
+                lines.append(
+                    f"{pad}v = _T{n}_{k}(facts, params, {{{var!r}: _Bound({list_name!r}, i, item)}})"
+                )
+                lines.append(f"{pad}if v is not None:")
+                lines.append(f"{pad}    row[{dname!r}] = _encode(v)")
+        lines += [
+            f"            if len(row) < {wanted}:",
+            "                complete = False",
+            "            encoded.append(row)",
+            f"        out[{'c_' + list_name!r}] = encoded",
+            f"        out[{'n_' + list_name!r}] = len(encoded)",
+        ]
+        pad = "    "
+    for k, (dname, node) in enumerate(plan.derived_case.items()):
+        namespace[f"_C{k}"] = term(node)
+        lines.append(f"    v = _C{k}(facts, params, {{}})")
+        lines.append("    if v is not None:")
+        lines.append(f"        out[{dname!r}] = _encode(v)")
+    if plan.quantified_case_fields:
+        absent = " or ".join(f"{f!r} not in out" for f in sorted(plan.quantified_case_fields))
+        lines.append(f"    if complete and ({absent}):")
+        lines.append("        complete = False")
+    lines.append("    return out, complete")
+    exec(compile("\n".join(lines), "<encoder>", "exec"), namespace)  # our own generated code
+    fn: Encoder = namespace["encode_checked"]
+    return fn

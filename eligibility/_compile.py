@@ -30,9 +30,9 @@ from itertools import product
 from typing import Any
 
 from eligibility import _expr as E
-from eligibility._closures import Term, term, verdict_function
+from eligibility._closures import encoder_function, verdict_function
 from eligibility._model import Ruleset
-from eligibility._reference import Bound, Evaluator, children, kleene_and, kleene_not, kleene_or
+from eligibility._reference import Evaluator, children, kleene_and, kleene_not, kleene_or
 
 MAX_CLAUSES = 256
 """Most DNF clauses one quantifier may compile to; larger conditions are a load error."""
@@ -226,18 +226,6 @@ class Plan:
         result: dict[str, bool | None] = fn(fired)
         return result
 
-    def _terms(self) -> tuple[dict[str, Term], dict[str, dict[str, tuple[str, Term]]]]:
-        terms = self._compiled.get("terms")
-        if terms is None:
-            terms = self._compiled["terms"] = (
-                {name: term(node) for name, node in self.derived_case.items()},
-                {
-                    list_name: {d: (var, term(node)) for d, (var, node) in derived.items()}
-                    for list_name, derived in self.derived_item.items()
-                },
-            )
-        return terms
-
     def layout(self) -> tuple[Any, ...]:
         """What `encode_case` writes; two plans with the same layout read the same fact."""
         return (
@@ -257,51 +245,14 @@ class Plan:
         """The durable fact for one case, and whether it is complete: every field a quantifier
         reads is present (case-level, and in every item), so the smaller two-valued plan gives
         the same verdicts."""
-        out: dict[str, Any] = {"t": "case"}
-        case_terms, item_terms = self._terms()
-        for dname, fact in self.case_fields.items():
-            value = facts.get(fact)
-            if value is not None:
-                out[dname] = value if value.__class__ in _AS_IS else encode(value)
-        complete = True
-        for list_name, item_fields in self.list_fields.items():
-            items = facts.get(list_name)
-            if items is None:
-                continue
-            derived = item_terms.get(list_name, {})
-            wanted = len(item_fields | derived.keys())
-            encoded = []
-            for i, item in enumerate(items):
-                row = {}
-                for f in item_fields:
-                    value = item.get(f)
-                    if value is not None:
-                        row[f] = value if value.__class__ in _AS_IS else encode(value)
-                for dname, (var, fn) in derived.items():
-                    spec = self.membership.get(dname)
-                    if spec is not None:
-                        raw = item.get(spec[0])
-                        value = None if raw is None else (raw in spec[1]) != spec[2]
-                    else:
-                        value = fn(facts, params, {var: Bound(list_name, i, item)})
-                    if value is not None:
-                        row[dname] = encode(value)
-                if len(row) < wanted:
-                    complete = False
-                encoded.append(row)
-            out["c_" + list_name] = encoded
-            out["n_" + list_name] = len(encoded)
-        if case_terms:
-            for dname, fn in case_terms.items():
-                value = fn(facts, params, {})
-                if value is not None:
-                    out[dname] = encode(value)
-        if complete and any(f not in out for f in self.quantified_case_fields):
-            complete = False
-        return out, complete
+        fn = self._compiled.get("encoder")
+        if fn is None:
+            fn = self._compiled["encoder"] = encoder_function(self)
+        result: tuple[dict[str, Any], bool] = fn(facts, params)
+        return result
 
 
-_AS_IS = frozenset({bool, str})
+AS_IS = frozenset({bool, str})
 """Value types durable-rules reads as they are (``encode`` returns them unchanged)."""
 
 

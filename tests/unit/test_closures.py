@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
+from eligibility import Registry
 from eligibility import _expr as E
 from eligibility._closures import term
-from eligibility._reference import Evaluator
+from eligibility._compile import Plan, atom_values, encode, fold
+from eligibility._evaluate import DurableEngine
+from eligibility._reference import Bound, Evaluator
+from eligibility.golden import golden_files, load_golden
+from tests.conftest import RULESETS
 
 OPS = ("==", "!=", "<", "<=", ">", ">=")
 LITERALS = [Decimal(0), Decimal(2), Decimal("2.5"), Decimal(-1), Decimal("-2.5"), Decimal(7)]
@@ -44,3 +51,74 @@ def test_constant_calls_are_made_once_and_mean_the_same() -> None:
             facts = {"offense_date": day}
             params = {"n": Decimal(18)}
             assert Evaluator(facts, params).value(node, {}) == term(node)(facts, params, {})
+
+
+# -- the generated encoder and verdict function, against the walks they unroll ----------------
+
+GOLDEN = [g for path in golden_files(RULESETS) for g in load_golden(path)]
+
+
+def _walk_encode(plan: Plan, facts: Mapping[str, Any], params: Mapping[str, Any]) -> Any:
+    """The durable document and its completeness by walking the plan's fields and terms, as the
+    encoder did before it was generated."""
+    out: dict[str, Any] = {"t": "case"}
+    for dname, fact in plan.case_fields.items():
+        if facts.get(fact) is not None:
+            out[dname] = encode(facts[fact])
+    complete = True
+    for list_name, item_fields in plan.list_fields.items():
+        items = facts.get(list_name)
+        if items is None:
+            continue
+        derived = plan.derived_item.get(list_name, {})
+        rows = []
+        for i, item in enumerate(items):
+            row = {f: encode(item[f]) for f in item_fields if item.get(f) is not None}
+            for dname, (var, node) in derived.items():
+                value = Evaluator(facts, params).value(node, {var: Bound(list_name, i, item)})
+                if value is not None:
+                    row[dname] = encode(value)
+            complete = complete and len(row) == len(item_fields | derived.keys())
+            rows.append(row)
+        out["c_" + list_name] = rows
+        out["n_" + list_name] = len(rows)
+    for dname, node in plan.derived_case.items():
+        value = Evaluator(facts, params).value(node, {})
+        if value is not None:
+            out[dname] = encode(value)
+    complete = complete and all(f in out for f in plan.quantified_case_fields)
+    return out, complete
+
+
+def test_the_generated_encoder_writes_what_walking_the_plan_writes() -> None:
+    """Every golden case of every jurisdiction, under each ruleset version in force and both of
+    its plans: the same document (same keys, same order, same values) and the same verdict on
+    completeness; and the generated verdict function gives what folding the atoms gives."""
+    registry = Registry.load(RULESETS, evaluator="durable-rules")
+    engine = registry._engine
+    assert isinstance(engine, DurableEngine)
+    checked = 0
+    for golden in GOLDEN:
+        day = golden.case.offense_date
+        groups = registry.groups_for(golden.case.jurisdiction) or {}
+        for versions in groups.values():
+            for ruleset in versions:
+                if day is None or not ruleset.in_force.contains(day):
+                    continue
+                facts = registry._normalisers[id(ruleset)].normalise(golden.case)
+                key, params = ruleset.snapshot(day)
+                for complete in (False, True):
+                    plan, handle = engine.compiled(ruleset, key, params, complete)
+                    expected = _walk_encode(plan, facts.values, params)
+                    got = plan.encode_checked(facts.values, params)
+                    assert (list(expected[0].items()), expected[1]) == (
+                        list(got[0].items()),
+                        got[1],
+                    ), golden.name
+                    fired = handle.fired(got[0])
+                    folded = atom_values(plan, fired)
+                    assert {k: fold(f, folded) for k, f in plan.formulas.items()} == (
+                        plan.verdicts(fired)
+                    ), golden.name
+                    checked += 1
+    assert checked > 1000
