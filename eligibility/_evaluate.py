@@ -266,6 +266,9 @@ class Registry:
             DurableEngine() if evaluator == "durable-rules" else ReferenceEngine()
         )
         self._normalisers = {id(r): Normaliser(r) for r in self.rulesets}
+        self._by_code: dict[
+            str, tuple[dict[str, list[Ruleset]], frozenset[str], tuple[str, ...]] | None
+        ] = {}
 
     @classmethod
     def load(
@@ -289,7 +292,34 @@ class Registry:
     def groups_for(self, jurisdiction: str) -> dict[str, list[Ruleset]] | None:
         """Rulesets (by id, all versions) that apply to a case filed under ``jurisdiction``:
         its own, plus national ones that declare they apply in subdivisions."""
-        code = jurisdiction.lower()
+        found = self._groups(jurisdiction.lower())
+        return None if found is None else dict(found[0])
+
+    def _groups(
+        self, code: str
+    ) -> tuple[dict[str, list[Ruleset]], frozenset[str], tuple[str, ...]] | None:
+        """What :meth:`groups_for` gives, the fact names those rulesets declare and their ids in
+        order: worked out once per jurisdiction code (the registry's rulesets never change),
+        shared and not to be changed."""
+        if code in self._by_code:
+            return self._by_code[code]
+        groups = self._groups_uncached(code)
+        out = (
+            None
+            if groups is None
+            else (
+                groups,
+                frozenset(
+                    name for versions in groups.values() for r in versions for name in r.facts
+                ),
+                tuple(sorted(groups)),
+            )
+        )
+        if len(self._by_code) < 1024:  # codes come from cases: bounded
+            self._by_code[code] = out
+        return out
+
+    def _groups_uncached(self, code: str) -> dict[str, list[Ruleset]] | None:
         own = self.by_jurisdiction.get(code, {})
         parent = code.split("-")[0] if "-" in code else ""
         inherited = {
@@ -335,16 +365,18 @@ class Registry:
 
     def _evaluate(self, case: Case, strict: bool, explain: Explanation = "full") -> AnyDecision:
         code = case.jurisdiction.lower()
-        groups = self.groups_for(code)
-        if groups is None:
+        found = self._groups(code)
+        if found is None:
             raise UnknownJurisdictionError(case.jurisdiction, self.jurisdictions())
-        self._check_declared_facts(case, groups)
+        groups, declared, ids = found
+        if case.facts and not declared.issuperset(case.facts):
+            self._check_declared_facts(case, groups)
         applied: list[RulesetApplied] = []
         measures: list[MeasureResult] = []
         assumptions: list[AssumptionOut] = []
         collector = _Collector()
         notices = _Notices()
-        for rid in sorted(groups):
+        for rid in ids:
             check_time()  # the caller's time budget (eligibility.limits.time_budget), if any
             versions = tuple(groups[rid])
             selected = self._select(versions, case)

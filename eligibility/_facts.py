@@ -70,6 +70,26 @@ class Normaliser:
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
+        self._gross_counts = bool(
+            ruleset.vocabulary and ruleset.vocabulary.file.quantities.gross_counts_as_weight
+        )
+        """A gross weight (with packaging) counts as the weight the rules compare."""
+        self._fact_decls = [
+            (
+                name,
+                decl.type,
+                decl.values,
+                None
+                if decl.assume is None
+                else (
+                    Decimal(str(decl.assume)) if decl.type == Scalar.NUMBER else decl.assume,
+                    Assumption(name, decl.assume, decl.assume_reason or ""),
+                ),
+            )
+            for name, decl in ruleset.facts.items()
+        ]
+        """Each declared fact: its name, type, allowed values, and the value assumed when it is
+        not given with the assumption disclosed (made once; both are immutable)."""
 
     def offence(
         self, statute: str | None, where: str, given: set[str], notices: list[Notice]
@@ -81,17 +101,16 @@ class Normaliser:
         )
 
     def charge(self, c: Charge, i: int, notices: list[Notice]) -> dict[str, Any]:
-        own = _drop_none(
-            {
-                "category": c.category,
-                "class": c.class_,
-                "purpose": c.purpose,
-                "violence": c.violence,
-                "weapon": c.weapon,
-                "drug_related": c.drug_related,
-            }
-        )
-        base = self.offence(c.statute, f"charges[{i}].statute", set(own), notices)
+        own = [
+            ("category", c.category),
+            ("class", c.class_),
+            ("purpose", c.purpose),
+            ("violence", c.violence),
+            ("weapon", c.weapon),
+            ("drug_related", c.drug_related),
+        ]
+        given = {k for k, v in own if v is not None}
+        base = self.offence(c.statute, f"charges[{i}].statute", given, notices)
         if c.substance is not None and not self.ruleset.substances.names:
             # The rules compare no substance: the name is kept as recorded, with no notice.
             base["substance"] = c.substance
@@ -102,49 +121,56 @@ class Normaliser:
                 )
             )
         if c.quantity is not None:
-            gross = bool(
-                self.ruleset.vocabulary
-                and self.ruleset.vocabulary.file.quantities.gross_counts_as_weight
-            )
             base.update(
                 read_quantity(
-                    c.quantity.value, c.quantity.unit, f"charges[{i}].quantity", gross, notices
+                    c.quantity.value,
+                    c.quantity.unit,
+                    f"charges[{i}].quantity",
+                    self._gross_counts,
+                    notices,
                 )
             )
-        return _drop_none({**base, **own})
+        # What the record states itself overrides what the statute table says.
+        base.update((k, v) for k, v in own if v is not None)
+        return _drop_none(base)
 
     def prior(self, p: Prior, i: int, jurisdiction: str, notices: list[Notice]) -> dict[str, Any]:
-        same = p.jurisdiction is None or p.jurisdiction.lower() == jurisdiction
-        given = {
-            k
-            for k in ("category", "class", "drug_related")
-            if getattr(p, k if k != "class" else "class_") is not None
-        }
-        base = self.offence(p.statute, f"priors[{i}].statute", given, notices) if same else {}
-        if not same and p.statute is not None:
-            base = {"statute": p.statute}
+        recorded_in = p.jurisdiction
+        same = recorded_in is None or recorded_in.lower() == jurisdiction
+        if not same:
+            base: dict[str, Any] = {} if p.statute is None else {"statute": p.statute}
+        else:
+            given = set()
+            if p.category is not None:
+                given.add("category")
+            if p.class_ is not None:
+                given.add("class")
+            if p.drug_related is not None:
+                given.add("drug_related")
+            base = self.offence(p.statute, f"priors[{i}].statute", given, notices)
         custody: int | None = None
         if p.custody is not None and all(period.end is not None for period in p.custody):
             custody = sum(
                 (period.end - period.start).days + 1 for period in p.custody if period.end
             )
-        own = _drop_none(
-            {
-                "jurisdiction": p.jurisdiction.lower() if p.jurisdiction else jurisdiction,
-                "category": p.category,
-                "class": p.class_,
-                "disposition": p.disposition,
-                "offense_date": p.offense_date,
-                "disposition_date": p.disposition_date,
-                "release_date": p.release_date,
-                "custody_days": Decimal(custody) if custody is not None else None,
-                "felony": p.felony,
-                "violent": p.violent,
-                "serious_or_violent_felony": p.serious_or_violent_felony,
-                "drug_related": p.drug_related,
-            }
-        )
-        return _drop_none({**base, **own})
+        # What the record states itself overrides what the statute table says.
+        base["jurisdiction"] = recorded_in.lower() if recorded_in else jurisdiction
+        for k, v in (
+            ("category", p.category),
+            ("class", p.class_),
+            ("disposition", p.disposition),
+            ("offense_date", p.offense_date),
+            ("disposition_date", p.disposition_date),
+            ("release_date", p.release_date),
+            ("custody_days", Decimal(custody) if custody is not None else None),
+            ("felony", p.felony),
+            ("violent", p.violent),
+            ("serious_or_violent_felony", p.serious_or_violent_felony),
+            ("drug_related", p.drug_related),
+        ):
+            if v is not None:
+                base[k] = v
+        return _drop_none(base)
 
     def normalise(self, case: Case) -> Facts:
         """Normalise ``case``; raise :class:`CaseError` listing every problem."""
@@ -210,7 +236,7 @@ class Normaliser:
             for i, record in enumerate(records):
                 if record.statute is None:
                     continue
-                where = getattr(record, "jurisdiction", None)
+                where = record.__dict__.get("jurisdiction")  # a charge has none
                 if where is not None and where.lower() != self.ruleset.jurisdiction:
                     continue
                 reading = self.ruleset.statutes.read(record.statute)
@@ -235,16 +261,18 @@ class Normaliser:
         self, case: Case, values: dict[str, Any], problems: list[Problem]
     ) -> list[Assumption]:
         assumptions = []
-        for name, decl in self.ruleset.facts.items():
-            given = case.facts.get(name)
+        given_facts = case.facts
+        for name, kind, allowed, assumed in self._fact_decls:
+            given = given_facts.get(name)
             if given is None:
-                if decl.assume is not None:
-                    values[name] = (
-                        Decimal(str(decl.assume)) if decl.type == Scalar.NUMBER else decl.assume
-                    )
-                    assumptions.append(Assumption(name, decl.assume, decl.assume_reason or ""))
+                if assumed is not None:
+                    values[name] = assumed[0]
+                    assumptions.append(assumed[1])
                 continue
-            converted = convert_fact(given, decl.type, decl.values)
+            if kind is Scalar.BOOL and given.__class__ is bool:
+                values[name] = given  # the usual fact, as convert_fact would give it
+                continue
+            converted = convert_fact(given, kind, allowed)
             if isinstance(converted, str) and converted.startswith("!"):
                 problems.append(Problem(converted[1:], location=f"facts.{name}"))
                 continue
