@@ -782,6 +782,10 @@ class _Collector:
 
 
 _set = object.__setattr__
+# BaseModel keeps these three in slots; their descriptors set them without a name lookup.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
@@ -789,11 +793,11 @@ def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
     without re-validating them: what ``model_construct`` does, minus its per-field bookkeeping
     (which was the single largest cost of a decision). ``values`` must name every field; the
     property tests re-validate whole decisions against the model."""
-    model = cls.__new__(cls)
+    model = object.__new__(cls)
     _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", set(values))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    _set_fields_set(model, set(values))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
@@ -861,8 +865,7 @@ def _criterion(
     key = (c.read_names, c.read_lists)
     facts = reads.get(key)
     if facts is None:
-        read = ev.reads(c.read_names, dict(c.read_lists))
-        facts = reads[key] = [_fact_read(k, read[k]) for k in sorted(read)]
+        facts = reads[key] = _facts_read(c.read_names, c.read_lists, ev)
     return _trusted(
         CriterionResult,
         {
@@ -875,6 +878,54 @@ def _criterion(
             "unless": [_criterion(u, verdicts, ev, reads) for u in c.unless],
         },
     )
+
+
+_Slot = tuple[str, int, str | None, Any]
+"""Where one fact record's value comes from: ``("name", 0, None, name)``, an item field
+``("item", index, field, list name)`` or a fixed value ``("fixed", 0, None, value)``."""
+_LAYOUTS_MAX = 4_096
+_LAYOUT_ITEMS_MAX = 64
+_layouts: dict[tuple[Any, ...], list[tuple[str, _Slot]]] = {}
+
+
+def _facts_read(
+    names: tuple[str, ...], lists: tuple[tuple[str, tuple[str, ...]], ...], ev: Evaluator
+) -> list[FactRead]:
+    """The fact records of a criterion reading ``names`` and the item fields ``lists``: what
+    ``Evaluator.reads`` gives, in the order of its labels. The labels and their order depend
+    only on the names and the lengths of the lists, so they are worked out once per such shape
+    (for records of up to 64 items; longer ones are read directly)."""
+    values = ev.facts
+    sizes = tuple(-1 if (items := values.get(name)) is None else len(items) for name, _ in lists)
+    if sum(sizes) > _LAYOUT_ITEMS_MAX:
+        read = ev.reads(names, dict(lists))
+        return [_fact_read(k, read[k]) for k in sorted(read)]
+    shape = (names, lists, sizes)
+    layout = _layouts.get(shape)
+    if layout is None:
+        slots: dict[str, _Slot] = {name: ("name", 0, None, name) for name in names}
+        for (list_name, fields), size in zip(lists, sizes, strict=True):  # names are unique
+            if size <= 0:
+                slots[list_name] = ("fixed", 0, None, None if size < 0 else "none")
+            for i in range(size):
+                for f in fields:
+                    slots[f"{list_name}[{i}].{f}"] = ("item", i, f, list_name)
+        layout = [(label, slots[label]) for label in sorted(slots)]
+        if len(_layouts) >= _LAYOUTS_MAX:
+            _layouts.clear()
+        _layouts[shape] = layout
+    out = []
+    for label, (kind, i, f, ref) in layout:
+        if kind == "item":
+            value = values[ref][i].get(f)
+        elif kind == "name":
+            value = values.get(ref)
+            if isinstance(value, tuple):
+                value = f"{len(value)} record(s)"
+        else:
+            value = ref
+        out.append(_fact_read(label, value))
+    return out
 
 
 def _missing_path(name: str, ruleset: Ruleset) -> tuple[str, str] | None:

@@ -122,3 +122,32 @@ def test_the_generated_encoder_writes_what_walking_the_plan_writes() -> None:
                     ), golden.name
                     checked += 1
     assert checked > 1000
+
+
+def test_fact_records_by_shape_are_what_reading_the_facts_gives() -> None:
+    """Every criterion of every golden case, and the same cases with their records emptied,
+    removed or grown past the cached shapes (70 priors): the criterion's fact records, labels,
+    order and values, are those of reading its facts one by one and sorting the labels."""
+    from eligibility._evaluate import _fact_read, _facts_read
+
+    registry = Registry.load(RULESETS, evaluator="durable-rules")
+    checked = 0
+    for golden in GOLDEN:
+        groups = registry.groups_for(golden.case.jurisdiction) or {}
+        priors = list(golden.case.priors or [])
+        variants = [
+            golden.case,
+            golden.case.model_copy(update={"priors": None, "charges": []}),
+            golden.case.model_copy(update={"priors": (priors * 70)[:70] if priors else None}),
+        ]
+        for case in variants:
+            for versions in groups.values():
+                ruleset = versions[-1]
+                facts = registry._normalisers[id(ruleset)].normalise(case)
+                ev = Evaluator(facts.values, {})
+                for c in ruleset.criteria():
+                    read = ev.reads(c.read_names, dict(c.read_lists))
+                    expected = [_fact_read(k, read[k]) for k in sorted(read)]
+                    assert expected == _facts_read(c.read_names, c.read_lists, ev), c.key
+                    checked += 1
+    assert checked > 10_000
