@@ -915,9 +915,10 @@ def _facts_read(
             _layouts.clear()
         _layouts[shape] = layout
     out = []
-    for label, (kind, i, f, ref) in layout:
+    value: Any
+    for label, (kind, index, field_name, ref) in layout:
         if kind == "item":
-            value = values[ref][i].get(f)
+            value = values[ref][index].get(field_name)
         elif kind == "name":
             value = values.get(ref)
             if isinstance(value, tuple):
