@@ -288,3 +288,32 @@ def test_the_service_answers_each_level_and_expands(durable_registry: Registry) 
         json={"cases": [json.loads(body)]},
     )
     assert "outcome" == batch.json()["results"][0]["decision"]["explanation"]
+
+
+def _hash_as_defined(case: Any) -> str:
+    import hashlib
+
+    import orjson
+
+    data = case.model_dump(mode="json", exclude_none=True)
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=any_case(Registry.load(RULESETS), "us-ca"))
+def test_the_case_hash_is_the_sha256_of_the_sorted_case(data: dict[str, Any]) -> None:
+    """What docs/explanation.md defines: the SHA-256 of the case as read, keys sorted, compact."""
+    from eligibility._evaluate import case_hash
+
+    case = parse_case(data)
+    assert _hash_as_defined(case) == case_hash(case)
+
+
+def test_the_case_hash_on_every_golden_case_and_integers_past_63_bits() -> None:
+    from eligibility._evaluate import case_hash
+
+    for golden in GOLDEN:
+        assert _hash_as_defined(golden.case) == case_hash(golden.case), golden.name
+    for n in (2**63 - 1, 2**63 + 5, -(2**63), 1.5):
+        case = GOLDEN[0].case.model_copy(update={"facts": {"n": n}})
+        assert _hash_as_defined(case) == case_hash(case), n
