@@ -5,8 +5,8 @@
 
 Wall-clock and CPU times on a shared VM move by a tenth from run to run; the number of
 instructions a decision executes does not. For each level and tree, two child processes run under
-``valgrind --tool=callgrind`` (nothing else is instrumented): both decide the same
-``--warm`` generated California cases end to end (JSON text in → decision JSON out, warming
+``valgrind --tool=callgrind`` (nothing else is instrumented): both generate the same cases and
+decide the same ``--warm`` of them end to end (JSON text in → decision JSON out, warming
 every cache and compiled plan), then one decides ``--cases`` more. The difference of their
 totals, divided by ``--cases``, is what one decision costs, start-up and loading excluded.
 
@@ -36,8 +36,8 @@ sys.path.insert(0, {root!r})
 from benchmarks.ca_cases import generate
 from eligibility import Registry, load_ruleset
 from eligibility.case import parse_case_json
-warm, n = {warm}, {n}
-texts = [json.dumps(c) for c in generate(warm + n, 7)]
+warm, n, made = {warm}, {n}, {made}
+texts = [json.dumps(c) for c in generate(made, 7)]  # the same in both children
 engine = Registry([load_ruleset({ruleset!r})], evaluator="durable-rules")
 for t in texts[: warm + n]:
     engine.evaluate(parse_case_json(t), explain={level!r}).to_json()
@@ -46,9 +46,12 @@ for t in texts[: warm + n]:
 _COLLECTED = re.compile(r"Collected : (\d+)")
 
 
-def child_code(root: Path, level: str, warm: int, n: int) -> str:
-    """The program one child runs: ``warm`` decisions, then ``n`` more, in ``root``'s tree."""
-    return CHILD.format(root=str(root), warm=warm, n=n, ruleset=str(RULESET), level=level)
+def child_code(root: Path, level: str, warm: int, n: int, made: int) -> str:
+    """The program one child runs in ``root``'s tree: ``made`` cases generated and written as
+    JSON (so both children of a pair spend the same on that), ``warm`` decided, then ``n`` more."""
+    return CHILD.format(
+        root=str(root), warm=warm, n=n, made=made, ruleset=str(RULESET), level=level
+    )
 
 
 def collected(stderr: str) -> int:
@@ -59,8 +62,8 @@ def collected(stderr: str) -> int:
     return int(found.group(1))
 
 
-def count(root: Path, level: str, warm: int, n: int) -> int:
-    """Instructions of one child process deciding ``warm + n`` cases."""
+def count(root: Path, level: str, warm: int, n: int, made: int) -> int:
+    """Instructions of one child process deciding ``warm + n`` of ``made`` cases."""
     result = subprocess.run(
         [
             "valgrind",
@@ -68,7 +71,7 @@ def count(root: Path, level: str, warm: int, n: int) -> int:
             "--callgrind-out-file=/dev/null",
             sys.executable,
             "-c",
-            child_code(root, level, warm, n),
+            child_code(root, level, warm, n, made),
         ],
         cwd=root,
         capture_output=True,
@@ -81,7 +84,8 @@ def count(root: Path, level: str, warm: int, n: int) -> int:
 
 
 def per_case(root: Path, level: str, warm: int, n: int) -> float:
-    return (count(root, level, warm, n) - count(root, level, warm, 0)) / n
+    made = warm + n
+    return (count(root, level, warm, n, made) - count(root, level, warm, 0, made)) / n
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ def test_the_total_is_read_from_callgrinds_report() -> None:
 def test_the_child_decides_at_the_level_asked(level: str) -> None:
     """Run without valgrind, the child program decides 2 + 3 cases at ``level`` and exits 0;
     the frozen ruleset it names is the benchmark's."""
-    code = instructions.child_code(ROOT, level, 2, 3)
+    code = instructions.child_code(ROOT, level, 2, 3, 5)
     code += f"\nprint(type(engine.evaluate(parse_case_json(texts[0]), explain={level!r})).__name__)"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
