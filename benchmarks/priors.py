@@ -45,7 +45,21 @@ def case_with(priors: int, unknowns: bool) -> dict[str, Any]:
 
 
 def measure_one(priors: int, unknowns: bool) -> dict[str, float]:
-    """Time and memory for one size, in this process."""
+    """Time and memory for one size, in this process. Records past the default limits (1,000
+    priors, 1 MiB of case) are what the curve is about, so the limits are raised for them as an
+    embedding application would (``eligibility.limits``, docs/security.md)."""
+    from eligibility import limits
+
+    with limits.override(
+        priors=max(limits.current().priors, priors),
+        case_bytes=max(limits.current().case_bytes, 512 * priors),
+        custody_periods=max(limits.current().custody_periods, 2 * priors),
+        evaluation_seconds=max(limits.current().evaluation_seconds, priors / 100),
+    ):
+        return _measure(priors, unknowns)
+
+
+def _measure(priors: int, unknowns: bool) -> dict[str, float]:
     from eligibility import default_registry, parse_case_json
 
     engine = default_registry()
