@@ -155,31 +155,22 @@ def _call(func: str, arg: Any) -> Any:
 
 
 def _boolop(op: str, operands: list[Term]) -> Term:
-    if op == "and":
+    # Kleene's and (or): a falsehood (truth) decides, all truths (falsehoods) decide the other
+    # way, anything else is unknown.
+    decides = op == "or"
+    other = not decides
 
-        def and_fn(f: Mapping[str, Any], p: Mapping[str, Any], e: Env) -> Any:
-            unknown = False
-            for o in operands:
-                v = o(f, p, e)
-                if v is False:
-                    return False
-                if v is not True:
-                    unknown = True
-            return None if unknown else True
-
-        return and_fn
-
-    def or_fn(f: Mapping[str, Any], p: Mapping[str, Any], e: Env) -> Any:
+    def boolop_fn(f: Mapping[str, Any], p: Mapping[str, Any], e: Env) -> Any:
         unknown = False
         for o in operands:
             v = o(f, p, e)
-            if v is True:
-                return True
-            if v is not False:
+            if v is decides:
+                return decides
+            if v is not other:
                 unknown = True
-        return None if unknown else False
+        return None if unknown else other
 
-    return or_fn
+    return boolop_fn
 
 
 def _each(
@@ -307,7 +298,7 @@ def verdict_function(plan: Plan) -> Callable[[set[str]], dict[str, bool | None]]
 
     results = {k: emit(f) for k, f in plan.formulas.items()}
     lines.append("    return {" + ", ".join(f"{k!r}: {v}" for k, v in results.items()) + "}")
-    namespace: dict[str, Any] = {"_not": _not, "_and": kleene_and, "_or": kleene_or}
+    namespace: dict[str, Any] = {"_not": _not}
     exec(compile("\n".join(lines), "<verdicts>", "exec"), namespace)  # our own generated code
     fn: Callable[[set[str]], dict[str, bool | None]] = namespace["verdicts"]
     return fn

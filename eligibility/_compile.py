@@ -214,7 +214,7 @@ class Plan:
     """Derived item field → (item field, values, negated) for lifted ``in`` tests, computed
     with a set lookup (the reference evaluator's semantics: unknown field → unknown)."""
     _compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """The derived terms as closures and the verdict function, built on first use
+    """The plan's encoder and verdict function, generated on first use
     (eligibility/_closures.py)."""
 
     def verdicts(self, fired: set[str]) -> dict[str, bool | None]:
