@@ -269,9 +269,6 @@ class Normaliser:
                     values[name] = assumed[0]
                     assumptions.append(assumed[1])
                 continue
-            if kind is Scalar.BOOL and given.__class__ is bool:
-                values[name] = given  # the usual fact, as convert_fact would give it
-                continue
             converted = convert_fact(given, kind, allowed)
             if isinstance(converted, str) and converted.startswith("!"):
                 problems.append(Problem(converted[1:], location=f"facts.{name}"))
