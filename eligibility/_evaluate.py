@@ -26,7 +26,7 @@ from eligibility._gcpause import LONG_RECORD, collector_paused
 from eligibility._loader import iter_ruleset_files, load_ruleset_files
 from eligibility._model import Cite, CriterionDef, MeasureDef, Ruleset
 from eligibility._outcome import MeasureVerdict, decide
-from eligibility._reference import Evaluator
+from eligibility._reference import Evaluator, ReadSlot, list_sizes, read_slots, read_value
 from eligibility.case import Case
 from eligibility.decision import (
     DISCLAIMER,
@@ -888,12 +888,9 @@ def _criterion(
     )
 
 
-_Slot = tuple[str, int, str | None, Any]
-"""Where one fact record's value comes from: ``("name", 0, None, name)``, an item field
-``("item", index, field, list name)`` or a fixed value ``("fixed", 0, None, value)``."""
 _LAYOUTS_MAX = 4_096
 _LAYOUT_ITEMS_MAX = 64
-_layouts: dict[tuple[Any, ...], list[tuple[str, _Slot]]] = {}
+_layouts: dict[tuple[Any, ...], list[tuple[str, ReadSlot]]] = {}
 
 
 def _facts_read(
@@ -901,40 +898,19 @@ def _facts_read(
 ) -> list[FactRead]:
     """The fact records of a criterion reading ``names`` and the item fields ``lists``: what
     ``Evaluator.reads`` gives, in the order of its labels. The labels and their order depend
-    only on the names and the lengths of the lists, so they are worked out once per such shape
-    (for records of up to 64 items; longer ones are read directly)."""
-    values = ev.facts
-    sizes = tuple(-1 if (items := values.get(name)) is None else len(items) for name, _ in lists)
-    if sum(sizes) > _LAYOUT_ITEMS_MAX:
-        read = ev.reads(names, dict(lists))
-        return [_fact_read(k, read[k]) for k in sorted(read)]
+    only on the names and the lengths of the lists, so they are laid out once per such shape
+    (for records of up to 64 items; longer ones are laid out for the case)."""
+    sizes = list_sizes(ev.facts, lists)
     shape = (names, lists, sizes)
     layout = _layouts.get(shape)
     if layout is None:
-        slots: dict[str, _Slot] = {name: ("name", 0, None, name) for name in names}
-        for (list_name, fields), size in zip(lists, sizes, strict=True):  # names are unique
-            if size <= 0:
-                slots[list_name] = ("fixed", 0, None, None if size < 0 else "none")
-            for i in range(size):
-                for f in fields:
-                    slots[f"{list_name}[{i}].{f}"] = ("item", i, f, list_name)
+        slots = read_slots(names, lists, sizes)
         layout = [(label, slots[label]) for label in sorted(slots)]
-        if len(_layouts) >= _LAYOUTS_MAX:
-            _layouts.clear()
-        _layouts[shape] = layout
-    out = []
-    value: Any
-    for label, (kind, index, field_name, ref) in layout:
-        if kind == "item":
-            value = values[ref][index].get(field_name)
-        elif kind == "name":
-            value = values.get(ref)
-            if isinstance(value, tuple):
-                value = f"{len(value)} record(s)"
-        else:
-            value = ref
-        out.append(_fact_read(label, value))
-    return out
+        if sum(sizes) <= _LAYOUT_ITEMS_MAX:
+            if len(_layouts) >= _LAYOUTS_MAX:
+                _layouts.clear()
+            _layouts[shape] = layout
+    return [_fact_read(label, read_value(ev.facts, slot)) for label, slot in layout]
 
 
 def _missing_path(name: str, ruleset: Ruleset) -> tuple[str, str] | None:

@@ -28,6 +28,45 @@ class Bound:
 
 Env = Mapping[str, Bound]
 
+ReadSlot = tuple[str, int, str | None, Any]
+"""Where the value of one fact a condition reads comes from: a case-level fact
+``("name", 0, None, name)``, an item's field ``("item", index, field, list name)``, or a fixed
+value ``("fixed", 0, None, value)`` (a list that is unknown, or empty)."""
+
+
+def list_sizes(
+    facts: Mapping[str, Any], lists: tuple[tuple[str, tuple[str, ...]], ...]
+) -> tuple[int, ...]:
+    """The length of each list read, ``-1`` for one that is unknown."""
+    return tuple(-1 if (items := facts.get(name)) is None else len(items) for name, _ in lists)
+
+
+def read_slots(
+    names: tuple[str, ...], lists: tuple[tuple[str, tuple[str, ...]], ...], sizes: tuple[int, ...]
+) -> dict[str, ReadSlot]:
+    """The label of each fact a condition reads (``priors[2].felony``) and where its value
+    comes from, given the lengths of the lists (:func:`list_sizes`): the same for every case
+    whose lists have those lengths."""
+    slots: dict[str, ReadSlot] = {name: ("name", 0, None, name) for name in names}
+    for (list_name, fields), size in zip(lists, sizes, strict=True):
+        if size <= 0:
+            slots[list_name] = ("fixed", 0, None, None if size < 0 else "none")
+        for i in range(size):
+            for f in fields:
+                slots[f"{list_name}[{i}].{f}"] = ("item", i, f, list_name)
+    return slots
+
+
+def read_value(facts: Mapping[str, Any], slot: ReadSlot) -> Any:
+    """The value ``slot`` (:func:`read_slots`) names; a list read as a whole is its length."""
+    kind, index, field_name, ref = slot
+    if kind == "item":
+        return facts[ref][index].get(field_name)
+    if kind == "name":
+        value = facts.get(ref)
+        return f"{len(value)} record(s)" if isinstance(value, tuple) else value
+    return ref
+
 
 def kleene_and(values: list[bool | None]) -> bool | None:
     """False if any is false; true if all are true; unknown otherwise."""
@@ -198,21 +237,9 @@ class Evaluator:
 
     def reads(self, names: tuple[str, ...], lists: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
         """Values of the facts a condition reads (see :func:`facts_read`); ``None`` when missing."""
-        out: dict[str, Any] = {}
-        for name in names:
-            value = self.facts.get(name)
-            out[name] = f"{len(value)} record(s)" if isinstance(value, tuple) else value
-        for list_name, fields in lists.items():
-            items = self.facts.get(list_name)
-            if items is None:
-                out[list_name] = None
-                continue
-            if not items:
-                out[list_name] = "none"
-            for i, item in enumerate(items):
-                for f in fields:
-                    out[f"{list_name}[{i}].{f}"] = item.get(f)
-        return out
+        read = tuple(lists.items())
+        slots = read_slots(names, read, list_sizes(self.facts, read))
+        return {label: read_value(self.facts, slot) for label, slot in slots.items()}
 
 
 def facts_read(
