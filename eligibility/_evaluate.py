@@ -1125,13 +1125,7 @@ def deciding_measure(m: MeasureResult) -> MeasureDeciding:
 def case_hash(case: Case) -> str:
     """SHA-256 of the case as read: its canonical JSON (sorted keys, compact), so the same case
     written with other spacing or key order has the same hash."""
-    if any(type(v) is int and not -(2**63) <= v < 2**63 for v in case.facts.values()):
-        # orjson would read such an integer back as a float (facts are the only unbounded ones).
-        data = case.model_dump(mode="json", exclude_none=True)
-    else:
-        # pydantic writes the case as JSON (what model_dump(mode="json") gives, 3× faster than
-        # building those objects); orjson reads it back and writes it with the keys sorted.
-        data = orjson.loads(Case.__pydantic_serializer__.to_json(case, exclude_none=True))
+    data = case.model_dump(mode="json", exclude_none=True)
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
