@@ -217,6 +217,11 @@ class DurableEngine:
         return plan.verdicts(handle.fired(fact))
 
 
+_Measured = MeasureResult | MeasureOutcome
+"""A measure's entry as the pipeline builds it: in full, or (at the ``outcome`` level) only its
+outcome."""
+
+
 # -- the registry ------------------------------------------------------------------------------
 
 
@@ -266,6 +271,8 @@ class Registry:
             DurableEngine() if evaluator == "durable-rules" else ReferenceEngine()
         )
         self._normalisers = {id(r): Normaliser(r) for r in self.rulesets}
+        self._decided = {id(m): _Decided(r, m) for r in self.rulesets for m in r.measures}
+        self._hashes: dict[tuple[int, bool], RulesetHash] = {}
         self._by_code: dict[
             str, tuple[dict[str, list[Ruleset]], frozenset[str], tuple[str, ...]] | None
         ] = {}
@@ -371,8 +378,8 @@ class Registry:
         groups, declared, ids = found
         if case.facts and not declared.issuperset(case.facts):
             self._check_declared_facts(case, groups)
-        applied: list[RulesetApplied] = []
-        measures: list[MeasureResult] = []
+        applied: list[RulesetApplied | RulesetHash] = []
+        measures: list[_Measured] = []
         assumptions: list[AssumptionOut] = []
         collector = _Collector()
         notices = _Notices()
@@ -380,7 +387,9 @@ class Registry:
             check_time()  # the caller's time budget (eligibility.limits.time_budget), if any
             versions = tuple(groups[rid])
             selected = self._select(versions, case)
-            applied.append(_applied(selected))
+            applied.append(
+                _applied(selected) if explain != "outcome" else self._ruleset_hash(selected)
+            )
             if selected.ruleset is None:
                 # Still check the case against the latest version, so a wrong statute or fact
                 # value is reported even when no version can be selected.
@@ -390,12 +399,16 @@ class Registry:
             ruleset = selected.ruleset
             facts = self._normalisers[id(ruleset)].normalise(case)
             notices.add(ruleset.id, facts)
-            assumptions.extend(
-                AssumptionOut(
-                    fact=f"facts.{a.fact}", ruleset=ruleset.id, value=_out(a.value), reason=a.reason
+            if explain != "outcome":  # the outcome level does not list assumptions
+                assumptions.extend(
+                    AssumptionOut(
+                        fact=f"facts.{a.fact}",
+                        ruleset=ruleset.id,
+                        value=_out(a.value),
+                        reason=a.reason,
+                    )
+                    for a in facts.assumptions
                 )
-                for a in facts.assumptions
-            )
             results = self._measures(ruleset, selected, case, facts, collector, explain)
             if facts.readings:
                 results = self._by_readings(
@@ -461,6 +474,18 @@ class Registry:
         except CaseError as exc:
             return exc.problems
         return []
+
+    def _ruleset_hash(self, selected: _Selected) -> RulesetHash:
+        """What an ``outcome``-level decision records of the ruleset applied (``ruleset_hashes``
+        of :func:`_applied`): one frozen object per ruleset version, or per ruleset when no
+        version was selected, shared by every decision."""
+        r = selected.ruleset
+        ref = r or selected.versions[-1]
+        key = (id(ref), r is None)
+        out = self._hashes.get(key)
+        if out is None:
+            out = self._hashes[key] = ruleset_hashes([_applied(selected)])[0]
+        return out
 
     def _check_declared_facts(self, case: Case, groups: Mapping[str, list[Ruleset]]) -> None:
         if not case.facts:
@@ -565,17 +590,17 @@ class Registry:
         selected: _Selected,
         case: Case,
         facts: Facts,
-        results: list[MeasureResult],
+        results: list[_Measured],
         collector: _Collector,
         explain: Explanation = "full",
-    ) -> list[MeasureResult]:
+    ) -> list[_Measured]:
         """Decide a measure left undetermined by a record that names several provisions, when
         every reading of the record gives it the same outcome (at most ``_MAX_READINGS``
         readings are tried; beyond that the measure stays undetermined)."""
         sizes = [len(v) for _, _, v in facts.readings]
         if math.prod(sizes) > _MAX_READINGS:
             return results
-        per_reading: list[list[MeasureResult]] = []
+        per_reading: list[list[_Measured]] = []
         for combo in itertools.product(*(v for _, _, v in facts.readings)):
             values = dict(facts.values)
             lists = {name: list(values[name]) for name, _, _ in facts.readings}
@@ -602,7 +627,10 @@ class Registry:
                 f"The record does not say which provision applies ({which}); every reading "
                 f"gives this outcome. The criteria shown are those of the first reading."
             )
-            out[k] = first.model_copy(update={"notes": [*first.notes, note]})
+            if isinstance(first, MeasureResult):
+                out[k] = first.model_copy(update={"notes": [*first.notes, note]})
+            else:  # the outcome level carries no notes
+                out[k] = first
             collector.forget(merged.id)
         return out
 
@@ -620,8 +648,8 @@ class Registry:
         facts: Facts,
         collector: _Collector,
         explain: Explanation = "full",
-    ) -> list[MeasureResult]:
-        out = []
+    ) -> list[_Measured]:
+        out: list[_Measured] = []
         cache: dict[tuple[Any, ...], dict[str, bool | None]] = {}
         # Per governing day: the parameter key, an evaluator over the facts, and the fact
         # records read so far (criteria reading the same facts, across measures, share one list).
@@ -658,12 +686,16 @@ class Registry:
             if key not in cache:
                 cache[key] = self._engine.verdicts(ruleset, key, ev.params, facts)
             verdicts = cache[key]
-            verdict = decide(measure, verdicts, in_force)
+            verdict, guidance, brief = self._decided[id(measure)](verdicts, in_force)
+            if explain == "outcome":
+                out.append(brief)
+                continue
             out.append(
                 _result(
                     ruleset,
                     measure,
                     verdict,
+                    guidance,
                     verdicts,
                     (ev, reads),
                     governing,
@@ -934,10 +966,62 @@ def _missing_path(name: str, ruleset: Ruleset) -> tuple[str, str] | None:
     return _CASE_PATH.get(name, name), _QUESTIONS.get(name, f"What is {name}?")
 
 
+class _Decided:
+    """One measure's outcome for each combination of its criteria's verdicts, worked out once.
+
+    A measure's outcome, the criteria that decided it and whether guidance decided it depend on
+    nothing but those verdicts and whether the measure is in force (``decide``), so a registry
+    keeps them, with the measure's ``outcome``-level entry (a frozen model, shared), for the
+    combinations it meets: at most ``_DECIDED_MAX`` per measure, decided afresh beyond that."""
+
+    __slots__ = ("_keys", "_measure", "_memo", "_ruleset")
+
+    def __init__(self, ruleset: Ruleset, measure: MeasureDef) -> None:
+        self._ruleset = ruleset
+        self._measure = measure
+        self._keys = tuple(c.key for c in measure.criteria())
+        self._memo: dict[tuple[bool | None, ...], tuple[MeasureVerdict, bool, MeasureOutcome]] = {}
+
+    def __call__(
+        self, verdicts: Mapping[str, bool | None], in_force: bool
+    ) -> tuple[MeasureVerdict, bool, MeasureOutcome]:
+        key = (in_force, *map(verdicts.__getitem__, self._keys))
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._decide(verdicts, in_force)
+            if len(self._memo) < _DECIDED_MAX:
+                self._memo[key] = hit
+        return hit
+
+    def _decide(
+        self, verdicts: Mapping[str, bool | None], in_force: bool
+    ) -> tuple[MeasureVerdict, bool, MeasureOutcome]:
+        measure = self._measure
+        verdict = decide(measure, verdicts, in_force)
+        guidance = measure.cite.guidance or any(c.cite.guidance for c in verdict.deciding)
+        if verdict.outcome in ("entitled", "eligible"):
+            guidance = guidance or any(c.cite.guidance for c in measure.criteria())
+        brief = _trusted(
+            MeasureOutcome,
+            {
+                "id": measure.id,
+                "ruleset": self._ruleset.id,
+                "outcome": verdict.outcome,
+                "decided_by": measure.decided_by,
+                "guidance_based": guidance,
+            },
+        )
+        return verdict, guidance, brief
+
+
+_DECIDED_MAX = 4096
+
+
 def _result(
     ruleset: Ruleset,
     measure: MeasureDef,
     verdict: MeasureVerdict,
+    guidance: bool,
     verdicts: Mapping[str, bool | None],
     reading: tuple[Evaluator, _Reads],
     governing: GoverningDate | None,
@@ -946,26 +1030,6 @@ def _result(
     collector: _Collector,
     explain: Explanation = "full",
 ) -> MeasureResult:
-    guidance = measure.cite.guidance or any(c.cite.guidance for c in verdict.deciding)
-    if verdict.outcome in ("entitled", "eligible"):
-        guidance = guidance or any(c.cite.guidance for c in measure.criteria())
-    if explain == "outcome":
-        # Only what the outcome level, its summary and the readings' merge read: this partial
-        # record never leaves the pipeline (short_decision keeps id, ruleset, outcome, who
-        # decides and guidance).
-        return _trusted(
-            MeasureResult,
-            {
-                "id": measure.id,
-                "ruleset": ruleset.id,
-                "decided_by": measure.decided_by,
-                "outcome": verdict.outcome,
-                "deciding_criteria": [c.id for c in verdict.deciding],
-                "guidance_based": guidance,
-                "criteria": [],
-                "notes": [],
-            },
-        )
     assert governing is not None
     if not in_force:
         assert measure.in_force is not None
@@ -1062,10 +1126,12 @@ def short_decision(
     )
 
 
-def ruleset_hashes(applied: Iterable[RulesetApplied]) -> list[RulesetHash]:
+def ruleset_hashes(applied: Iterable[RulesetApplied | RulesetHash]) -> list[RulesetHash]:
     """What a short decision records of each ruleset applied."""
     return [
-        _trusted(
+        a
+        if isinstance(a, RulesetHash)
+        else _trusted(
             RulesetHash,
             {
                 "id": a.id,
@@ -1078,8 +1144,10 @@ def ruleset_hashes(applied: Iterable[RulesetApplied]) -> list[RulesetHash]:
     ]
 
 
-def outcome_measure(m: MeasureResult) -> MeasureOutcome:
+def outcome_measure(m: MeasureResult | MeasureOutcome) -> MeasureOutcome:
     """A measure at the ``outcome`` level."""
+    if isinstance(m, MeasureOutcome):  # made at that level (shared, frozen)
+        return m
     return _trusted(
         MeasureOutcome,
         {
@@ -1271,17 +1339,31 @@ def _applied(selected: _Selected) -> RulesetApplied:
     )
 
 
-def _summary(jurisdiction: str, case_id: str, measures: list[MeasureResult]) -> str:
+def _summary(jurisdiction: str, case_id: str, measures: Iterable[_Measured]) -> str:
+    key = tuple((m.outcome, m.id) for m in measures)
+    tail = _summary_tails.get(key)
+    if tail is None:
+        tail = _summary_tail(key)
+        if len(_summary_tails) < 4096:  # combinations of outcomes: few, but bounded
+            _summary_tails[key] = tail
+    return f"{jurisdiction} case {case_id}: {tail}"
+
+
+def _summary_tail(outcomes: tuple[tuple[str, str], ...]) -> str:
+    """The summary after the case id, from each measure's (outcome, id)."""
     counts: dict[str, list[str]] = {}
-    for m in measures:
-        counts.setdefault(m.outcome, []).append(m.id)
+    for outcome, measure in outcomes:
+        counts.setdefault(outcome, []).append(measure)
     parts = []
     for outcome in ("entitled", "eligible", "undetermined", "ineligible", "not_applicable"):
         ids = counts.get(outcome)
         if ids:
             label = outcome.replace("_", " ")
             parts.append(f"{len(ids)} {label} ({', '.join(ids)})")
-    return f"{jurisdiction} case {case_id}: " + ("; ".join(parts) if parts else "no measures") + "."
+    return ("; ".join(parts) if parts else "no measures") + "."
+
+
+_summary_tails: dict[tuple[tuple[str, str], ...], str] = {}
 
 
 @functools.cache
