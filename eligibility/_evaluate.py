@@ -217,9 +217,9 @@ class DurableEngine:
         return plan.verdicts(handle.fired(fact))
 
 
-_Measured = MeasureResult | MeasureOutcome
-"""A measure's entry as the pipeline builds it: in full, or (at the ``outcome`` level) only its
-outcome."""
+_Measured = MeasureResult | MeasureDeciding | MeasureOutcome
+"""A measure's entry as the pipeline builds it: in full, or as the ``deciding`` or ``outcome``
+level gives it."""
 
 
 # -- the registry ------------------------------------------------------------------------------
@@ -658,24 +658,8 @@ class Registry:
             check_time()
             basis = measure.governing_date or selected.basis
             day = case.offense_date if basis == "offense_date" else case.decision_date
-            governing = (
-                _trusted(
-                    GoverningDate,
-                    {
-                        "basis": basis if basis != "more_favourable" else "offense_date",
-                        "date": day.isoformat() if day else None,
-                        "reason": (
-                            f"this measure is governed by the {basis.replace('_', ' ')}"
-                            if measure.governing_date
-                            else selected.because
-                        ),
-                    },
-                )
-                if explain != "outcome" or day is None
-                else None  # the outcome level does not say which date governed
-            )
             if day is None:
-                assert governing is not None
+                governing = _governing(measure, selected, basis, day)
                 out.append(_undated(ruleset, measure, governing, basis, collector))
                 continue
             in_force = measure.in_force is None or measure.in_force.contains(day)
@@ -686,10 +670,17 @@ class Registry:
             if key not in cache:
                 cache[key] = self._engine.verdicts(ruleset, key, ev.params, facts)
             verdicts = cache[key]
-            verdict, guidance, brief = self._decided[id(measure)](verdicts, in_force)
+            verdict, guidance, brief, deciding = self._decided[id(measure)](verdicts, in_force)
             if explain == "outcome":
                 out.append(brief)
                 continue
+            if explain == "deciding" and deciding is not None:
+                if verdict.outcome == "undetermined":
+                    for c in verdict.deciding:
+                        _collect_unknowns(c, verdicts, ev, ruleset, measure.id, collector)
+                out.append(deciding)
+                continue
+            governing = _governing(measure, selected, basis, day)
             out.append(
                 _result(
                     ruleset,
@@ -966,13 +957,33 @@ def _missing_path(name: str, ruleset: Ruleset) -> tuple[str, str] | None:
     return _CASE_PATH.get(name, name), _QUESTIONS.get(name, f"What is {name}?")
 
 
+def _governing(
+    measure: MeasureDef, selected: _Selected, basis: str, day: dt.date | None
+) -> GoverningDate:
+    """Which date governed ``measure`` and why (the full decision says so for each measure)."""
+    return _trusted(
+        GoverningDate,
+        {
+            "basis": basis if basis != "more_favourable" else "offense_date",
+            "date": day.isoformat() if day else None,
+            "reason": (
+                f"this measure is governed by the {basis.replace('_', ' ')}"
+                if measure.governing_date
+                else selected.because
+            ),
+        },
+    )
+
+
 class _Decided:
     """One measure's outcome for each combination of its criteria's verdicts, worked out once.
 
     A measure's outcome, the criteria that decided it and whether guidance decided it depend on
-    nothing but those verdicts and whether the measure is in force (``decide``), so a registry
-    keeps them, with the measure's ``outcome``-level entry (a frozen model, shared), for the
-    combinations it meets: at most ``_DECIDED_MAX`` per measure, decided afresh beyond that."""
+    nothing but those verdicts and whether the measure is in force (``decide``), and so do its
+    ``outcome``-level entry and, while it is in force, its ``deciding``-level entry (its reason
+    and its deciding criteria with their status; out of force, the reason names the day). A
+    registry keeps them (frozen models, shared) for the combinations it meets: at most
+    ``_DECIDED_MAX`` per measure, decided afresh beyond that."""
 
     __slots__ = ("_keys", "_measure", "_memo", "_ruleset")
 
@@ -980,11 +991,9 @@ class _Decided:
         self._ruleset = ruleset
         self._measure = measure
         self._keys = tuple(c.key for c in measure.criteria())
-        self._memo: dict[tuple[bool | None, ...], tuple[MeasureVerdict, bool, MeasureOutcome]] = {}
+        self._memo: dict[tuple[bool | None, ...], _DecidedEntry] = {}
 
-    def __call__(
-        self, verdicts: Mapping[str, bool | None], in_force: bool
-    ) -> tuple[MeasureVerdict, bool, MeasureOutcome]:
+    def __call__(self, verdicts: Mapping[str, bool | None], in_force: bool) -> _DecidedEntry:
         key = (in_force, *map(verdicts.__getitem__, self._keys))
         hit = self._memo.get(key)
         if hit is None:
@@ -993,9 +1002,7 @@ class _Decided:
                 self._memo[key] = hit
         return hit
 
-    def _decide(
-        self, verdicts: Mapping[str, bool | None], in_force: bool
-    ) -> tuple[MeasureVerdict, bool, MeasureOutcome]:
+    def _decide(self, verdicts: Mapping[str, bool | None], in_force: bool) -> _DecidedEntry:
         measure = self._measure
         verdict = decide(measure, verdicts, in_force)
         guidance = measure.cite.guidance or any(c.cite.guidance for c in verdict.deciding)
@@ -1011,10 +1018,28 @@ class _Decided:
                 "guidance_based": guidance,
             },
         )
-        return verdict, guidance, brief
+        if not in_force:
+            return verdict, guidance, brief, None
+        deciding = _trusted(
+            MeasureDeciding,
+            {
+                "id": measure.id,
+                "ruleset": self._ruleset.id,
+                "outcome": verdict.outcome,
+                "decided_by": measure.decided_by,
+                "guidance_based": guidance,
+                "reason": _reason(measure, verdict, verdicts),
+                "citation": citation_out(measure.cite),
+                "deciding_criteria": [_deciding_criterion(c, verdicts) for c in verdict.deciding],
+            },
+        )
+        return verdict, guidance, brief, deciding
 
 
 _DECIDED_MAX = 4096
+_DecidedEntry = tuple[MeasureVerdict, bool, MeasureOutcome, MeasureDeciding | None]
+"""A measure's verdict, whether guidance decided it, and its ``outcome``- and (in force)
+``deciding``-level entries."""
 
 
 def _result(
@@ -1035,14 +1060,7 @@ def _result(
         assert measure.in_force is not None
         reason = f"Not in force on {day} ({governing.basis.replace('_', ' ')}); in force {measure.in_force.render()}."
         criteria: list[CriterionResult] = []
-    elif explain == "deciding":
-        # Only the deciding criteria, without the facts they read (the full level has them).
-        criteria = [_brief_criterion(c, verdicts) for c in verdict.deciding]
-        reason = _reason(measure, verdict, verdicts)
-        if verdict.outcome == "undetermined":
-            for c in verdict.deciding:
-                _collect_unknowns(c, verdicts, reading[0], ruleset, measure.id, collector)
-    else:
+    else:  # the full level (the deciding level's entries in force are made by _Decided)
         ev, reads = reading
         criteria = [
             _criterion(c, verdicts, ev, reads)
@@ -1064,17 +1082,15 @@ def _result(
     )
 
 
-def _brief_criterion(c: CriterionDef, verdicts: Mapping[str, bool | None]) -> CriterionResult:
+def _deciding_criterion(c: CriterionDef, verdicts: Mapping[str, bool | None]) -> DecidingCriterion:
     return _trusted(
-        CriterionResult,
+        DecidingCriterion,
         {
             "id": c.id,
             "role": cast(Role, c.role),
             "status": _status(verdicts[c.key]),
             "text": c.text,
             "citation": citation_out(c.cite),
-            "facts": [],
-            "unless": [],
         },
     )
 
@@ -1160,8 +1176,10 @@ def outcome_measure(m: MeasureResult | MeasureOutcome) -> MeasureOutcome:
     )
 
 
-def deciding_measure(m: MeasureResult) -> MeasureDeciding:
+def deciding_measure(m: MeasureResult | MeasureDeciding) -> MeasureDeciding:
     """A measure at the ``deciding`` level: its deciding criteria, from the criteria listed."""
+    if isinstance(m, MeasureDeciding):  # made at that level (shared, frozen)
+        return m
     by_id = {c.id: c for c in m.criteria}
     return _trusted(
         MeasureDeciding,

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility import Registry, _evaluate
-from eligibility._evaluate import _Decided
+from eligibility._evaluate import _Decided, _reason, citation_out
 from eligibility._model import MeasureDef, Ruleset
 from eligibility._outcome import decide
-from eligibility.decision import MeasureOutcome
+from eligibility.decision import DecidingCriterion, MeasureDeciding, MeasureOutcome
 
 
 def _measures(registry: Registry) -> list[tuple[Ruleset, MeasureDef]]:
@@ -42,14 +42,34 @@ def test_the_memo_gives_what_deciding_afresh_gives(
     decided = durable_registry._decided[id(measure)]
     verdicts = {c.key: data.draw(VERDICT) for c in measure.criteria()}
     for _ in range(2):  # decided afresh, then from the memo
-        verdict, guidance, brief = decided(verdicts, in_force)
+        verdict, guidance, brief, deciding = decided(verdicts, in_force)
         assert (verdict, guidance) == _expected(ruleset, measure, verdicts, in_force)
-        assert brief == MeasureOutcome(
-            id=measure.id,
-            ruleset=ruleset.id,
-            outcome=verdict.outcome,
-            decided_by=measure.decided_by,
-            guidance_based=guidance,
+        common: dict[str, Any] = {
+            "id": measure.id,
+            "ruleset": ruleset.id,
+            "outcome": verdict.outcome,
+            "decided_by": measure.decided_by,
+            "guidance_based": guidance,
+        }
+        assert brief == MeasureOutcome(**common)
+        if not in_force:  # its reason names the day: made with the decision
+            assert deciding is None
+            continue
+        status = {True: "met", False: "not_met", None: "unknown"}
+        assert deciding == MeasureDeciding(
+            **common,
+            reason=_reason(measure, verdict, verdicts),
+            citation=citation_out(measure.cite),
+            deciding_criteria=[
+                DecidingCriterion(
+                    id=c.id,
+                    role=c.role,
+                    status=status[verdicts[c.key]],
+                    text=c.text,
+                    citation=citation_out(c.cite),
+                )
+                for c in verdict.deciding
+            ],
         )
 
 
@@ -67,7 +87,7 @@ def test_a_full_memo_still_decides(
         {k: (True, False, None)[(i + j) % 3] for j, k in enumerate(keys)} for i in range(3)
     ] + [dict.fromkeys(keys, None)]
     for verdicts in combos * 2:
-        verdict, guidance, _ = decided(verdicts, True)
+        verdict, guidance, _, _ = decided(verdicts, True)
         assert (verdict, guidance) == _expected(ruleset, measure, verdicts, True)
     assert len(decided._memo) == 2
 
