@@ -751,6 +751,7 @@ class _Notices:
                 raise CaseError(refused)
 
 
+@functools.lru_cache(maxsize=1024)  # locations repeat from case to case; the key is pure
 def _loc_key(location: str) -> tuple[Any, ...]:
     """``charges[10]`` after ``charges[2]``."""
     return tuple(int(p) if p.isdigit() else p for p in _INDEX.split(location))
