@@ -834,11 +834,18 @@ def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
 
 
 _citations: dict[Cite, CitationOut] = {}
+_citations_by_object: dict[int, tuple[Cite, CitationOut]] = {}
+"""The same records by the citation object, which is looked up without hashing its five texts;
+each entry holds its citation, so an id is never one of another object. Bounded: cleared when
+full."""
 
 
 def citation_out(c: Cite) -> CitationOut:
     """The Decision's record of a citation: one frozen object per cited provision, shared by
     every decision (and service response) that cites it."""
+    hit = _citations_by_object.get(id(c))
+    if hit is not None and hit[0] is c:
+        return hit[1]
     out = _citations.get(c)
     if out is None:
         out = _citations.setdefault(
@@ -854,6 +861,9 @@ def citation_out(c: Cite) -> CitationOut:
                 },
             ),
         )
+    if len(_citations_by_object) >= 65_536:
+        _citations_by_object.clear()
+    _citations_by_object[id(c)] = (c, out)
     return out
 
 
@@ -923,14 +933,15 @@ def _facts_read(
     """The fact records of a criterion reading ``names`` and the item fields ``lists``: what
     ``Evaluator.reads`` gives, in the order of its labels. The labels and their order depend
     only on the names and the lengths of the lists, so they are laid out once per such shape
-    (for records of up to 64 items; longer ones are laid out for the case)."""
-    sizes = list_sizes(ev.facts, lists)
-    shape = (names, lists, sizes)
+    (keyed by the lengths of all the case's lists, worked out once per case; for records of up
+    to 64 items in all, longer ones are laid out for the case)."""
+    lengths = ev.lengths()
+    shape = (names, lists, lengths)
     layout = _layouts.get(shape)
     if layout is None:
-        slots = read_slots(names, lists, sizes)
+        slots = read_slots(names, lists, list_sizes(ev.facts, lists))
         layout = [(label, slots[label]) for label in sorted(slots)]
-        if sum(sizes) <= _LAYOUT_ITEMS_MAX:
+        if sum(n for _, n in lengths) <= _LAYOUT_ITEMS_MAX:
             if len(_layouts) >= _LAYOUTS_MAX:
                 _layouts.clear()
             _layouts[shape] = layout

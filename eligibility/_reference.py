@@ -97,6 +97,16 @@ class Evaluator:
     def __init__(self, facts: Mapping[str, Any], params: Mapping[str, Any]) -> None:
         self.facts = facts
         self.params = params
+        self._lengths: tuple[tuple[str, int], ...] | None = None
+
+    def lengths(self) -> tuple[tuple[str, int], ...]:
+        """Every list of the facts and its length (worked out once): with a condition's names
+        and lists, what its read slots (:func:`read_slots`) depend on."""
+        if self._lengths is None:
+            self._lengths = tuple(
+                (name, len(value)) for name, value in self.facts.items() if type(value) is tuple
+            )
+        return self._lengths
 
     # -- values ---------------------------------------------------------------------------
 
