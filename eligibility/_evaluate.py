@@ -678,7 +678,10 @@ class Registry:
                 if verdict.outcome == "undetermined":
                     for c in verdict.deciding:
                         _collect_unknowns(c, verdicts, ev, ruleset, measure.id, collector)
-                out.append(deciding)
+                # Shared and frozen, but its list is the caller's to change: a copy of it.
+                entry = dict(deciding.__dict__)
+                entry["deciding_criteria"] = [*deciding.deciding_criteria]
+                out.append(_trusted(MeasureDeciding, entry))
                 continue
             governing = _governing(measure, selected, basis, day)
             out.append(
@@ -994,8 +997,9 @@ class _Decided:
     nothing but those verdicts and whether the measure is in force (``decide``), and so do its
     ``outcome``-level entry and, while it is in force, its ``deciding``-level entry (its reason
     and its deciding criteria with their status; out of force, the reason names the day). A
-    registry keeps them (frozen models, shared) for the combinations it meets: at most
-    ``_DECIDED_MAX`` per measure, decided afresh beyond that."""
+    registry keeps them (frozen models; a decision gets the ``outcome`` entry itself, which holds
+    no list, and a copy of the ``deciding`` one with its own list) for the combinations it meets:
+    at most ``_DECIDED_MAX`` per measure, decided afresh beyond that."""
 
     __slots__ = ("_keys", "_measure", "_memo", "_ruleset")
 

@@ -15,6 +15,8 @@ from eligibility._evaluate import _Decided, _reason, citation_out
 from eligibility._model import MeasureDef, Ruleset
 from eligibility._outcome import decide
 from eligibility.decision import DecidingCriterion, MeasureDeciding, MeasureOutcome
+from eligibility.golden import golden_files, load_golden
+from tests.conftest import RULESETS
 
 
 def _measures(registry: Registry) -> list[tuple[Ruleset, MeasureDef]]:
@@ -94,3 +96,23 @@ def test_a_full_memo_still_decides(
 
 def test_every_shipped_measure_has_its_memo(durable_registry: Registry) -> None:
     assert {id(m) for _, m in _measures(durable_registry)} == set(durable_registry._decided)
+
+
+def test_a_caller_changing_a_decision_changes_no_other(durable_registry: Registry) -> None:
+    """Entries are shared between decisions only where nothing in them can be changed: emptying
+    the lists of one decision leaves the next decision of the same case as it was."""
+    case = next(
+        g.case
+        for path in golden_files(RULESETS)
+        for g in load_golden(path)
+        if g.case.priors and g.case.jurisdiction.lower() == "us-ca"
+    )
+    for level in ("deciding", "outcome"):
+        first = durable_registry.evaluate(case, explain=level)
+        expected = first.to_json()
+        for m in first.measures:
+            for value in m.__dict__.values():
+                if isinstance(value, list):
+                    value.clear()
+        first.rulesets.clear()
+        assert durable_registry.evaluate(case, explain=level).to_json() == expected, level
