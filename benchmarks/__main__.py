@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         "--memory-cases",
         type=int,
         default=200_000,
-        help="memory run (default 200,000; 1,000,000 takes about 20 min and 16 GB of disk)",
+        help="memory run (default 200,000; 1,000,000 takes about 12 min and 35 GB of disk)",
     )
     parser.add_argument("--http-requests", type=int, default=5_000, help="per HTTP row, at most")
     args = parser.parse_args(argv)
