@@ -696,7 +696,6 @@ class Registry:
                     day,
                     in_force,
                     collector,
-                    explain,
                 )
             )
         return out
@@ -1065,13 +1064,13 @@ def _result(
     guidance: bool,
     verdicts: Mapping[str, bool | None],
     reading: tuple[Evaluator, _Reads],
-    governing: GoverningDate | None,
+    governing: GoverningDate,
     day: dt.date,
     in_force: bool,
     collector: _Collector,
-    explain: Explanation = "full",
 ) -> MeasureResult:
-    assert governing is not None
+    """A measure's full entry; at the ``deciding`` level, that of a measure not in force on the
+    day (its reason names the day, so it is not kept by :class:`_Decided`)."""
     if not in_force:
         assert measure.in_force is not None
         reason = f"Not in force on {day} ({governing.basis.replace('_', ' ')}); in force {measure.in_force.render()}."
