@@ -101,16 +101,17 @@ class Normaliser:
         )
 
     def charge(self, c: Charge, i: int, notices: list[Notice]) -> dict[str, Any]:
-        own = [
-            ("category", c.category),
-            ("class", c.class_),
-            ("purpose", c.purpose),
-            ("violence", c.violence),
-            ("weapon", c.weapon),
-            ("drug_related", c.drug_related),
-        ]
-        given = {k for k, v in own if v is not None}
-        base = self.offence(c.statute, f"charges[{i}].statute", given, notices)
+        own = _drop_none(
+            {
+                "category": c.category,
+                "class": c.class_,
+                "purpose": c.purpose,
+                "violence": c.violence,
+                "weapon": c.weapon,
+                "drug_related": c.drug_related,
+            }
+        )
+        base = self.offence(c.statute, f"charges[{i}].statute", set(own), notices)
         if c.substance is not None and not self.ruleset.substances.names:
             # The rules compare no substance: the name is kept as recorded, with no notice.
             base["substance"] = c.substance
@@ -131,45 +132,39 @@ class Normaliser:
                 )
             )
         # What the record states itself overrides what the statute table says.
-        base.update((k, v) for k, v in own if v is not None)
+        base.update(own)
         return _drop_none(base)
 
     def prior(self, p: Prior, i: int, jurisdiction: str, notices: list[Notice]) -> dict[str, Any]:
-        recorded_in = p.jurisdiction
-        same = recorded_in is None or recorded_in.lower() == jurisdiction
-        if not same:
-            base: dict[str, Any] = {} if p.statute is None else {"statute": p.statute}
-        else:
-            given = set()
-            if p.category is not None:
-                given.add("category")
-            if p.class_ is not None:
-                given.add("class")
-            if p.drug_related is not None:
-                given.add("drug_related")
-            base = self.offence(p.statute, f"priors[{i}].statute", given, notices)
         custody: int | None = None
         if p.custody is not None and all(period.end is not None for period in p.custody):
             custody = sum(
                 (period.end - period.start).days + 1 for period in p.custody if period.end
             )
+        own = _drop_none(
+            {
+                "jurisdiction": p.jurisdiction.lower() if p.jurisdiction else jurisdiction,
+                "category": p.category,
+                "class": p.class_,
+                "disposition": p.disposition,
+                "offense_date": p.offense_date,
+                "disposition_date": p.disposition_date,
+                "release_date": p.release_date,
+                "custody_days": Decimal(custody) if custody is not None else None,
+                "felony": p.felony,
+                "violent": p.violent,
+                "serious_or_violent_felony": p.serious_or_violent_felony,
+                "drug_related": p.drug_related,
+            }
+        )
+        if own["jurisdiction"] == jurisdiction:
+            # What the record states needs no question (read_statute asks only about the
+            # table's attributes, so the other names in `own` are never looked at).
+            base = self.offence(p.statute, f"priors[{i}].statute", set(own), notices)
+        else:  # recorded elsewhere: this jurisdiction's table does not read it
+            base = {} if p.statute is None else {"statute": p.statute}
         # What the record states itself overrides what the statute table says.
-        base["jurisdiction"] = recorded_in.lower() if recorded_in else jurisdiction
-        for k, v in (
-            ("category", p.category),
-            ("class", p.class_),
-            ("disposition", p.disposition),
-            ("offense_date", p.offense_date),
-            ("disposition_date", p.disposition_date),
-            ("release_date", p.release_date),
-            ("custody_days", Decimal(custody) if custody is not None else None),
-            ("felony", p.felony),
-            ("violent", p.violent),
-            ("serious_or_violent_felony", p.serious_or_violent_felony),
-            ("drug_related", p.drug_related),
-        ):
-            if v is not None:
-                base[k] = v
+        base.update(own)
         return _drop_none(base)
 
     def normalise(self, case: Case) -> Facts:
